@@ -1,0 +1,109 @@
+"""Bytes to text and back, losing nothing.
+
+`decode_bytes` picks an encoding under which the raw bytes round-trip exactly;
+`encode_text` is its inverse. Nothing is changed on the way: a byte-order mark
+stays in the text as U+FEFF and CRLF stays CRLF, so that removing them is an
+edit of a later step like any other change. Bytes that no encoding explains
+are kept as lone surrogates (Python's ``surrogateescape``); `repair_unicode`
+turns those into U+FFFD and records the original bytes in its edits.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+import charset_normalizer
+
+UTF8 = "utf-8"
+# Raw bytes that decode as nothing better are kept as lone surrogates under
+# this name, so that `encode_text` knows to write them back as bytes.
+UTF8_WITH_ESCAPES = "utf-8+surrogateescape"
+
+# Codecs that keep the byte-order mark as a character, so it can be restored.
+# The 32-bit marks come first: BOM_UTF32_LE begins with BOM_UTF16_LE.
+BOM_CODECS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def decode_bytes(raw: bytes) -> Decoded:
+    """Decode raw bytes so that `encode_text` gives them back exactly.
+
+    In order: UTF-8; a byte-order mark; UTF-8 with a few stray bytes (kept as
+    escapes for `repair_unicode`); charset-normalizer's guess on long enough
+    input; cp1252, the web's legacy default; latin-1, which decodes anything.
+    A guess is taken only if it round-trips.
+
+    >>> decode_bytes("Tokayev’s".encode("utf-8"))
+    Decoded(text='Tokayev’s', encoding='utf-8')
+    >>> decode_bytes("café".encode("cp1252")).encoding
+    'cp1252'
+    >>> decode_bytes(b"\\xef\\xbb\\xbfhi").text
+    '\\ufeffhi'
+    """
+    try:
+        return Decoded(raw.decode(UTF8), UTF8)
+    except UnicodeDecodeError:
+        pass
+    for bom, codec in BOM_CODECS:
+        if raw.startswith(bom) and (text := _round_trip(raw, codec)) is not None:
+            return Decoded(text, codec)
+    escaped = raw.decode(UTF8, "surrogateescape")
+    stray = sum(1 for ch in escaped if "\udc80" <= ch <= "\udcff")
+    if stray <= MAX_STRAY_BYTE_SHARE * len(raw):
+        return Decoded(escaped, UTF8_WITH_ESCAPES)
+    for codec in (*_detected(raw), "cp1252", "latin-1"):
+        if (text := _round_trip(raw, codec)) is not None:
+            return Decoded(text, codec)
+    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+# A file that is valid UTF-8 but for this share of its bytes is UTF-8 with a
+# few stray bytes (a cp1252 quote pasted into a UTF-8 page, a cut sequence),
+# not a file in another encoding: decoding it as one would garble the rest.
+MAX_STRAY_BYTE_SHARE = 0.01
+# Below this many bytes charset-normalizer's guesses are noise ("café" in
+# cp1252 comes back as UTF-16); cp1252 is the better bet for so little text.
+MIN_DETECTION_BYTES = 64
+# Encodings the detector may name that are never right without a BOM here.
+UNDETECTABLE = ("utf_16", "utf_32")
+
+
+def _detected(raw: bytes) -> list[str]:
+    if len(raw) < MIN_DETECTION_BYTES:
+        return []
+    guess = charset_normalizer.from_bytes(raw).best()
+    if guess is None or guess.encoding.startswith(UNDETECTABLE):
+        return []
+    return [guess.encoding]
+
+
+def encode_text(text: str, encoding: str) -> bytes:
+    """The inverse of `decode_bytes`.
+
+    >>> raw = b"undecodable \\xff\\xfe\\x81"
+    >>> decoded = decode_bytes(raw)
+    >>> encode_text(decoded.text, decoded.encoding) == raw
+    True
+    """
+    if encoding == UTF8_WITH_ESCAPES:
+        return text.encode(UTF8, "surrogateescape")
+    return text.encode(encoding)
+
+
+def _round_trip(raw: bytes, codec: str) -> str | None:
+    try:
+        text = raw.decode(codec)
+        return text if text.encode(codec) == raw else None
+    except (UnicodeError, LookupError):
+        return None

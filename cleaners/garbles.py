@@ -1,0 +1,123 @@
+"""repair_garbles: broken quoting, doubled dashes and misspelled names.
+
+Spinners, translators and careless scrapers leave quote marks doubled
+(`“”No`), turned the wrong way, glued to the next word (`limits“Partnership`)
+or closed with the wrong mark (`“no-limits’`), and dashes doubled (`— —`).
+Quote repairs work paragraph by paragraph on curly double quotes, following
+which quotes are open; straight quotes have no orientation to get wrong and
+are left alone. Names are repaired from corpus consensus (`cleaners.names`).
+"""
+
+from __future__ import annotations
+
+import regex
+
+from cleaners.edits import Edit, edit_from_match, paragraphs
+from cleaners.names import NameLexicon, repair_names
+
+STEP = "repair_garbles"
+
+OPEN, CLOSE = "“", "”"
+# A run of curly double quotes; a run of two or more is a doubled mark.
+DOUBLE_QUOTE_RUN_RE = regex.compile(r"[“”]+")
+# A right single quote that may close a scare quote opened with a double one.
+RIGHT_SINGLE_RE = regex.compile(r"(?<=[\p{L}\p{N}.,!?])’(?=[\s,.;:!?)]|$)")
+# Two or more dashes standing between spaces say one dash twice. Only spaced
+# dashes: "——" unspaced is the ordinary dash in Chinese text.
+DOUBLED_DASH_RE = regex.compile(r"(?<= )([—–])(?: ?[—–])+(?= )")
+# A scare quote closed by a single mark is short; longer spans are speech
+# whose closing mark is missing, and a lone ’ in them is an apostrophe.
+MAX_SCARE_QUOTE_WORDS = 6
+WORD_CHAR_RE = regex.compile(r"[\p{L}\p{M}\p{N}]")
+# German, Polish, Czech and Hungarian open with a low mark and close with “,
+# which is right there: such paragraphs are not ours to re-orient.
+LOW_OPENING_MARKS = ("„", "‚")
+
+REASONS = {
+    "doubled-quote": "a quote mark doubled where one is meant",
+    "quote-orientation": "a quote mark turned the wrong way for where it stands",
+    "glued-quote": "a closing quote glued to the next word",
+    "mismatched-quote": "a double quote closed with a single mark",
+    "doubled-dash": "a dash doubled where one is meant",
+}
+
+
+def repair_garbles(text: str, lexicon: NameLexicon | None = None, index: dict | None = None) -> list[Edit]:
+    """Edits that repair quoting, doubled dashes and (with a lexicon) names.
+
+    >>> from cleaners.edits import apply_edits
+    >>> t = "In February, “”No limits“Partnership began — — and ended.\\n"
+    >>> apply_edits(t, repair_garbles(t))
+    'In February, “No limits” Partnership began — and ended.\\n'
+    """
+    edits = [edit for p in paragraphs(text) for edit in repair_quotes(p.group(), p.start())]
+    edits += [_edit(m, "doubled-dash", m.group(1)) for m in DOUBLED_DASH_RE.finditer(text)]
+    if lexicon is not None:
+        edits += repair_names(text, lexicon, index if index is not None else lexicon.consensus_index())
+    return sorted(edits, key=lambda e: (e.start, e.end))
+
+
+def repair_quotes(paragraph: str, offset: int = 0) -> list[Edit]:
+    """Edits that repair curly double quotes in one paragraph.
+
+    >>> [(e.rule, e.before, e.after) for e in repair_quotes("their “no-limits’ pact and “more”.")]
+    [('mismatched-quote', '’', '”')]
+    >>> repair_quotes("“We agree,” he said. “Fully.”")
+    []
+    >>> repair_quotes("Er sagte „Nein“ und ging.")
+    []
+    """
+    if any(mark in paragraph for mark in LOW_OPENING_MARKS):
+        return []
+    edits: list[Edit] = []
+    opened_at = None  # where the open double quote ends, if one is open
+    for run in DOUBLE_QUOTE_RUN_RE.finditer(paragraph):
+        role = _role(paragraph, run.start(), run.end())
+        if role == "glued":
+            role = "glued-close" if opened_at is not None else "open"
+        if role == "open" and opened_at is not None:
+            edits += _close_scare_quote(paragraph, opened_at, run.start(), offset)
+        mark = {"open": OPEN, "close": CLOSE, "glued-close": CLOSE + " "}.get(role)
+        if mark is None:  # free-standing: cannot tell
+            continue
+        if run.group() != mark.strip() or role == "glued-close":
+            rule = (
+                "glued-quote" if role == "glued-close"
+                else "doubled-quote" if len(run.group()) > 1
+                else "quote-orientation"
+            )
+            edits.append(Edit(STEP, rule, offset + run.start(), offset + run.end(), run.group(), mark, REASONS[rule]))
+        opened_at = run.end() if role == "open" else None
+    if opened_at is not None:
+        edits += _close_scare_quote(paragraph, opened_at, len(paragraph), offset)
+    return edits
+
+
+def _role(text: str, start: int, end: int) -> str:
+    """open, close, glued (word on both sides) or free (space on both sides)."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    word_before, word_after = bool(WORD_CHAR_RE.match(before)), bool(WORD_CHAR_RE.match(after))
+    if word_before and word_after:
+        return "glued"
+    if not before.isspace() and (after.isspace() or not word_after):
+        return "close"
+    if not after.isspace():
+        return "open"
+    return "free"
+
+
+def _close_scare_quote(paragraph: str, start: int, end: int, offset: int) -> list[Edit]:
+    """A double quote opened at `start` and never closed before `end`: if a
+    right single quote closes a short span, it was meant as the closing mark."""
+    match = RIGHT_SINGLE_RE.search(paragraph, start, end)
+    if match is None or "‘" in paragraph[start : match.start()]:
+        return []
+    if len(paragraph[start : match.start()].split()) > MAX_SCARE_QUOTE_WORDS:
+        return []
+    rule = "mismatched-quote"
+    return [Edit(STEP, rule, offset + match.start(), offset + match.end(), "’", CLOSE, REASONS[rule])]
+
+
+def _edit(match: regex.Match, rule: str, after: str) -> Edit:
+    return edit_from_match(match, STEP, rule, REASONS[rule], after)
