@@ -1,0 +1,1 @@
+"""Prefect flows, tasks and the command line of presswash (all I/O lives here)."""

@@ -1,0 +1,131 @@
+"""The `presswash` command line.
+
+  presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE]
+  presswash restore DST --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+# Prefect reads its settings at import: set them first. The embedded server
+# needs more than its 20 s default on a fresh PREFECT_HOME, and analytics
+# only log an error on a machine without internet (shared/PREFECT.md).
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+DESCRIPTION = """\
+presswash cleans scraped news text into canonical text and proves every change:
+each edit is written to a changelog from which the raw bytes can be restored.
+"""
+
+CLEAN_EPILOG = """\
+writes, into DST:
+  <id>.txt          clean canonical text of SRC/<id>.txt
+  changelog.jsonl   every edit: doc, step, rule, start, end, before, after, reason
+  manifest.json     per-document source, encoding, hashes, edit counts; a summary
+
+DST is replaced as a whole when the run succeeds; a folder that is not
+presswash output is never replaced. The run goes through the Prefect flow
+`clean-corpus` (an embedded Prefect server starts unless PREFECT_API_URL is set).
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("presswash: interrupted; the previous output is untouched", file=sys.stderr)
+        return 130
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from flows.config import ConfigError, make_config
+
+    steps = args.steps.split(",") if args.steps else None
+    try:
+        config = make_config(
+            args.config, src=args.src, out=args.out, steps=steps, batch_size=args.batch_size,
+            rule_packs=args.rule_pack or None,
+        )
+        _check_rule_packs(config.rule_packs)
+    except (ConfigError, ValueError) as error:
+        return _fail(error)
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from flows.clean_corpus import clean_corpus
+    from flows.corpus_io import OutputError
+
+    try:
+        manifest = clean_corpus(**config.model_dump(mode="json"))
+    except (OutputError, OSError) as error:
+        return _fail(error)
+    summary = manifest["summary"]
+    print(
+        f"presswash: {summary['cleaned']} of {summary['documents']} documents cleaned, "
+        f"{summary['quarantined']} quarantined, {sum(summary['edits'].values())} edits -> {config.out}"
+    )
+    return 0
+
+
+def _check_rule_packs(packs) -> None:
+    """Fail before Prefect starts if a user's rule pack is bad."""
+    from cleaners.boilerplate import load_pack
+
+    for pack in packs:
+        load_pack(pack)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from flows.corpus_io import OutputError, restore_corpus
+
+    try:
+        count = restore_corpus(args.dst, args.out)
+    except (OutputError, OSError, ValueError) as error:
+        return _fail(error)
+    print(f"presswash: restored {count} raw files into {args.out}")
+    return 0
+
+
+def _fail(error: Exception) -> int:
+    print(f"presswash: error: {error}", file=sys.stderr)
+    return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="presswash", description=DESCRIPTION)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    clean = commands.add_parser(
+        "clean", help="clean SRC/*.txt into DST", epilog=CLEAN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Clean every SRC/*.txt into DST through the Prefect flow clean-corpus.",
+    )
+    clean.add_argument("src", type=Path, metavar="SRC", help="folder of raw *.txt files (never modified)")
+    clean.add_argument("--out", "-o", type=Path, required=True, metavar="DST", help="output folder")
+    clean.add_argument("--config", type=Path, metavar="FILE", help="TOML file with any CleanConfig fields")
+    clean.add_argument("--steps", metavar="A,B", help="comma-separated cleaners to run, in order (default: all)")
+    clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task (default 64)")
+    clean.add_argument("--rule-pack", type=Path, action="append", metavar="FILE",
+                       help="an extra boilerplate rule pack (TOML); repeatable")
+    clean.set_defaults(run=_clean)
+
+    restore = commands.add_parser(
+        "restore", help="rebuild the raw files from a clean corpus, byte for byte",
+        description="Undo every edit of DST/changelog.jsonl and write the raw files into DIR.",
+    )
+    restore.add_argument("dst", type=Path, metavar="DST", help="a folder written by `presswash clean`")
+    restore.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="where to write the raw files")
+    restore.set_defaults(run=_restore)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

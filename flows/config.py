@@ -1,0 +1,85 @@
+"""The run configuration: one pydantic model, shared by the CLI, the config
+file and the flow's parameters."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cleaners.pipeline import DEFAULT_CHAIN, STEPS
+
+# Documents per task. Prefect costs 6-10 ms per task run (shared/PREFECT.md);
+# a batch of this size costs far more to clean than to schedule.
+DEFAULT_BATCH_SIZE = 64
+
+
+class CleanConfig(BaseModel):
+    """How to clean a corpus. Every field is also a flow parameter and a key
+    of the `--config` TOML file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    src: Path = Field(description="folder of raw *.txt files to clean (never modified)")
+    out: Path = Field(description="folder for the clean text, changelog.jsonl and manifest.json")
+    steps: list[str] = Field(
+        default=list(DEFAULT_CHAIN),
+        description=f"cleaners to run, in order; any of: {', '.join(STEPS)}",
+    )
+    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, ge=1, le=100_000, description="documents per task")
+    rule_packs: list[Path] = Field(
+        default_factory=list, description="extra boilerplate rule packs (TOML) to use besides the built-in ones"
+    )
+
+    @field_validator("src")
+    @classmethod
+    def _src_is_folder(cls, src: Path) -> Path:
+        if not src.is_dir():
+            raise ValueError(f"{src} is not a folder: give the folder that holds the *.txt files")
+        return src
+
+    @field_validator("steps")
+    @classmethod
+    def _known_steps(cls, steps: list[str]) -> list[str]:
+        unknown = [s for s in steps if s not in STEPS]
+        if unknown:
+            raise ValueError(f"unknown step {', '.join(unknown)}; choose from {', '.join(STEPS)}")
+        if len(set(steps)) != len(steps):
+            raise ValueError("a step is listed twice")
+        return steps
+
+    @field_validator("rule_packs")
+    @classmethod
+    def _packs_exist(cls, packs: list[Path]) -> list[Path]:
+        for pack in packs:
+            if not pack.is_file():
+                raise ValueError(f"rule pack {pack} does not exist")
+        return packs
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message names the field."""
+
+
+def make_config(config_file: Path | None = None, **fields) -> CleanConfig:
+    """Validate a configuration from a TOML file and keyword overrides.
+
+    Fields given as None are left to the file or the default.
+    """
+    values = {}
+    if config_file is not None:
+        try:
+            values = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"config file {config_file}: {error}") from None
+    values.update({k: v for k, v in fields.items() if v is not None})
+    try:
+        return CleanConfig.model_validate(values)
+    except ValidationError as error:
+        raise ConfigError(describe(error)) from None
+
+
+def describe(error: ValidationError) -> str:
+    """One line per problem, each naming its field."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg']}" for e in error.errors())
