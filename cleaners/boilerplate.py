@@ -107,12 +107,13 @@ def strip_boilerplate(text: str, rules: RuleSet) -> list[Edit]:
     """
     doomed, edits = {}, []
     for index, paragraph in enumerate(paragraphs(text)):
-        body = paragraph.group()
-        rule = _paragraph_rule(body, rules)
-        if rule is not None:
+        suffixes = _suffix_edits(paragraph.group(), paragraph.start(), rules)
+        rest = paragraph.group()[: suffixes[-1].start - paragraph.start()] if suffixes else paragraph.group()
+        rule = _paragraph_rule(rest, rules)
+        if rule is not None:  # boilerplate, with or without credits after it
             doomed[index] = (rule.id, rule.reason)
-            continue
-        edits += _suffix_edits(body, paragraph.start(), rules)
+        else:
+            edits += suffixes
     return delete_paragraphs(text, doomed, STEP) + edits
 
 

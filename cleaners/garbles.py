@@ -10,10 +10,13 @@ are left alone. Names are repaired from corpus consensus (`cleaners.names`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import regex
 
-from cleaners.edits import Edit, edit_from_match, paragraphs
+from cleaners.edits import Edit, apply_edits, edit_from_match, paragraphs
 from cleaners.names import NameLexicon, repair_names
+from cleaners.unicode import repair_unicode
 
 STEP = "repair_garbles"
 
@@ -54,7 +57,18 @@ def repair_garbles(text: str, lexicon: NameLexicon | None = None, index: dict | 
     edits += [_edit(m, "doubled-dash", m.group(1)) for m in DOUBLED_DASH_RE.finditer(text)]
     if lexicon is not None:
         edits += repair_names(text, lexicon, index if index is not None else lexicon.consensus_index())
-    return sorted(edits, key=lambda e: (e.start, e.end))
+    return [edit for p in paragraphs(text) for edit in _unicode_safe(p, edits)]
+
+
+def _unicode_safe(paragraph: regex.Match, edits: list[Edit]) -> list[Edit]:
+    """The paragraph's edits, or none if their result is text that
+    repair_unicode would change (a re-oriented quote next to "â€" can spell
+    fresh mojibake): the chain must stay idempotent."""
+    mine = sorted((e for e in edits if paragraph.start() <= e.start <= paragraph.end()), key=lambda e: (e.start, e.end))
+    if not mine:
+        return []
+    shifted = [replace(e, start=e.start - paragraph.start(), end=e.end - paragraph.start()) for e in mine]
+    return [] if repair_unicode(apply_edits(paragraph.group(), shifted)) else mine
 
 
 def repair_quotes(paragraph: str, offset: int = 0) -> list[Edit]:

@@ -31,7 +31,9 @@ STEP = "canonicalize_layout"
 
 # Whitespace runs and the runs between them; together they cover the text.
 RUN_RE = regex.compile(r"(?P<space>\s+)|\S+")
-LINE_BREAK_RE = regex.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029]")
+# Whitespace that ends a line (a run holding one is a paragraph break).
+LINE_BREAKS = r"\n\r\x0b\x0c\x85\u2028\u2029"
+LINE_BREAK_RE = regex.compile(f"[{LINE_BREAKS}]")
 PARAGRAPH_BREAK = "\n\n"
 
 RULES = {  # rule id -> reason

@@ -40,6 +40,10 @@ SENTENCE_OPENERS = frozenset(".!?:;\"“”‘’([—–-")
 MIN_NAME_CHARS = 5
 # A spelling is a suspected misspelling only if at most this many documents use it.
 MAX_VARIANT_DOCS = 1
+# A misspelling is a slip: a document that writes a spelling more often than
+# this follows a house style (Reuters writes Zelenskiy where others write
+# Zelensky, even when it quotes someone who writes Zelensky), left alone.
+MAX_VARIANT_USES = 1
 # ... and the consensus spelling must be used by at least this many documents.
 MIN_CONSENSUS_DOCS = 2
 # Neighbours that say nothing about which name is meant.
@@ -99,8 +103,11 @@ def repair_names(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -
     [('Togayev', 'Tokayev')]
     """
     context = _names_in(text)
+    uses = Counter(w.group() for w in WORD_RE.finditer(text))
     fixes = {}
     for variant, neighbours in context.items():
+        if uses[variant] > MAX_VARIANT_USES:
+            continue  # used consistently: a house style (Zelenskiy), not a slip
         fix = _consensus_spelling(variant, set(neighbours), lexicon, index)
         if fix is not None:
             fixes[variant] = fix
@@ -115,9 +122,8 @@ def repair_names(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -
 def _consensus_spelling(variant, neighbours, lexicon, index) -> tuple[str, str] | None:
     if len(variant) < MIN_NAME_CHARS or lexicon.documents[variant] > MAX_VARIANT_DOCS:
         return None
-    candidates = {c for key in _deletions(variant) for c in index.get(key, ())}
     found = []
-    for candidate in candidates - {variant}:
+    for candidate in _spellings_near(variant, index):
         if candidate.startswith(variant) or variant.startswith(candidate):
             continue  # plural, possessive or a longer name, not a misspelling
         if OSA.distance(variant, candidate) != 1 or _same_up_to_convention(variant, candidate):
@@ -133,6 +139,11 @@ def _consensus_spelling(variant, neighbours, lexicon, index) -> tuple[str, str] 
         f"{lexicon.documents[candidate]} documents write {candidate!r}, also next to {', '.join(map(repr, shared[:3]))}"
     )
     return candidate, evidence
+
+
+def _spellings_near(variant: str, index: dict[str, list[str]]) -> set[str]:
+    """Frequent spellings that share a one-deletion key with `variant`."""
+    return {c for key in _deletions(variant) for c in index.get(key, ())} - {variant}
 
 
 def _names_in(text: str) -> dict[str, set[str]]:

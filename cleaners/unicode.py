@@ -2,8 +2,8 @@
 
 ftfy does the repairs (`fix_and_explain`), line by line, with curly quotes
 kept: models and readers rely on them, and datatrove and NeMo Curator turn
-uncurling off for the same reason. Line breaks and Unicode normalization are
-left to `canonicalize_layout`, so each kind of change is recorded once.
+uncurling off for the same reason. Line breaks are left to
+`canonicalize_layout`.
 Each changed span becomes an edit whose rule names the ftfy steps applied.
 """
 
@@ -13,12 +13,23 @@ import ftfy
 import regex
 
 from cleaners.edits import Edit, edits_from_diff
+from cleaners.layout import LINE_BREAKS
 
 STEP = "repair_unicode"
 
-FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
+# Full-width forms stay: （）and ＋ are the right punctuation in Chinese and
+# Japanese news, which ftfy's fix_character_width would turn into ASCII.
+# NFC stays on although canonicalize_layout owns it: ftfy must see composed
+# text, or "a\u0301" + C1 bytes becomes mojibake only after layout composes it.
+FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, fix_character_width=False)
 
-LINE_RE = regex.compile(r"[^\n]*\n|[^\n]+")
+# ftfy reads context ("\xa0Â\x80" and "Â\x80" are fixed differently), so it
+# is shown each line as canonicalize_layout will present it: without the
+# whitespace at its ends, with inner whitespace runs as one space. Otherwise a
+# second run, seeing the laid-out line, could repair what the first did not.
+LINE_RE = regex.compile(rf"\S(?:[^{LINE_BREAKS}]*\S)?")
+NOT_A_PLAIN_SPACE_RE = regex.compile(r"[^\S ]|  ")
+SPACE_RUN_RE = regex.compile(r"\s+")
 # A line of plain ASCII needs ftfy only for HTML entities, terminal escapes
 # and control characters; everything else ftfy fixes is outside ASCII.
 ASCII_NEEDS_FTFY_RE = regex.compile(r"[&\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -41,17 +52,42 @@ def repair_unicode(text: str, context: object = None) -> list[Edit]:
         original = line.group()
         if original.isascii() and not ASCII_NEEDS_FTFY_RE.search(original):
             continue
-        rules = []
-        fixed = STRAY_BYTE_RE.sub(_stray_byte_char, original)
-        if fixed != original:
-            rules.append("stray-byte")
-        fixed, explanation = ftfy.fix_and_explain(fixed, FTFY_CONFIG)
+        laid_out, spans = _as_laid_out(original)
+        fixed = STRAY_BYTE_RE.sub(_stray_byte_char, laid_out)
+        rules = ["stray-byte"] if fixed != laid_out else []
+        repaired, explanation = ftfy.fix_and_explain(fixed, FTFY_CONFIG)
         rules += _rule_names(explanation or [])
-        if fixed != original:
-            rule = "+".join(dict.fromkeys(rules))
-            reason = f"ftfy repair: {', '.join(dict.fromkeys(rules))}"
-            edits += edits_from_diff(original, fixed, line.start(), STEP, rule, reason)
+        if repaired == laid_out:
+            continue
+        rule, reason = "+".join(rules), f"ftfy repair: {', '.join(rules)}"
+        for edit in edits_from_diff(laid_out, repaired, 0, STEP, rule, reason):
+            edits.append(_mapped_back(edit, spans, original, line.start()))
     return edits
+
+
+def _as_laid_out(line: str) -> tuple[str, list[tuple[int, int]] | None]:
+    """The line with whitespace runs as single spaces, and where each of its
+    characters came from in `line` (None: nowhere but the same place)."""
+    if not NOT_A_PLAIN_SPACE_RE.search(line):
+        return line, None
+    pieces, spans, cursor = [], [], 0
+    for run in SPACE_RUN_RE.finditer(line):
+        pieces += [line[cursor : run.start()], " "]
+        spans += [(i, i + 1) for i in range(cursor, run.start())] + [run.span()]
+        cursor = run.end()
+    pieces.append(line[cursor:])
+    spans += [(i, i + 1) for i in range(cursor, len(line))]
+    return "".join(pieces), spans
+
+
+def _mapped_back(edit: Edit, spans, original: str, offset: int) -> Edit:
+    """An edit on the laid-out line, moved onto the original line."""
+    if spans is None:
+        start, end = edit.start, edit.end
+    else:
+        start = spans[edit.start][0] if edit.start < len(spans) else len(original)
+        end = spans[edit.end - 1][1] if edit.end > edit.start else start
+    return Edit(STEP, edit.rule, offset + start, offset + end, original[start:end], edit.after, edit.reason)
 
 
 def _stray_byte_char(match: regex.Match) -> str:

@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _clean(args: argparse.Namespace) -> int:
     from flows.config import ConfigError, make_config
+    from flows.corpus_io import OutputError, check_output_folder
 
     steps = args.steps.split(",") if args.steps else None
     try:
@@ -56,12 +57,12 @@ def _clean(args: argparse.Namespace) -> int:
             rule_packs=args.rule_pack or None,
         )
         _check_rule_packs(config.rule_packs)
-    except (ConfigError, ValueError) as error:
+        check_output_folder(config.out, config.src)
+    except (ConfigError, ValueError, OutputError) as error:
         return _fail(error)
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
     from flows.clean_corpus import clean_corpus
-    from flows.corpus_io import OutputError
 
     try:
         manifest = clean_corpus(**config.model_dump(mode="json"))

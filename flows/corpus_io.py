@@ -68,7 +68,7 @@ def read_document(path: Path, src: Path) -> Document:
 def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
     """Write DST atomically; return the manifest."""
     out = Path(out)
-    _check_replaceable(out, src)
+    check_output_folder(out, src)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -126,7 +126,8 @@ def _json_line(record: dict) -> str:
     return line + "\n"
 
 
-def _check_replaceable(out: Path, src: Path) -> None:
+def check_output_folder(out: Path, src: Path) -> None:
+    """Refuse an output folder that would overwrite the input or someone's files."""
     if out.resolve() == Path(src).resolve():
         raise OutputError(f"--out {out} is the source folder: choose another folder, the raw files are never overwritten")
     if out.exists() and not out.is_dir():
