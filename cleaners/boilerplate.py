@@ -17,6 +17,8 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cleaners.edits import Edit, delete_paragraphs, paragraphs
+from cleaners.pagedump import REASONS as PAGE_DUMP_REASONS
+from cleaners.pagedump import page_dump_junk
 
 STEP = "strip_boilerplate"
 BUILTIN_PACKS = sorted((Path(__file__).parent / "rules").glob("*.toml"))
@@ -106,7 +108,12 @@ def strip_boilerplate(text: str, rules: RuleSet) -> list[Edit]:
     [('see-also-teaser', '\\nSee also: Ten photos of cats\\n'), ('comment-form', '\\nLeave a Reply\\n')]
     """
     doomed, edits = {}, []
-    for index, paragraph in enumerate(paragraphs(text)):
+    found = list(paragraphs(text))
+    for index, rule_id in page_dump_junk([p.group() for p in found]).items():
+        doomed[index] = (rule_id, PAGE_DUMP_REASONS[rule_id])
+    for index, paragraph in enumerate(found):
+        if index in doomed:
+            continue
         suffixes = _suffix_edits(paragraph.group(), paragraph.start(), rules)
         rest = paragraph.group()[: suffixes[-1].start - paragraph.start()] if suffixes else paragraph.group()
         rule = _paragraph_rule(rest, rules)

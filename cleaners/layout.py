@@ -5,12 +5,15 @@ exactly one blank line, single spaces, no space at either end of a line and
 one final newline (an empty document is the empty string).
 
 Every line of input is a paragraph: scrapers separate paragraphs by one
-newline as often as by two (seed 001), and a line break inside a paragraph is
-rare in extracted news text. The whole form comes from one rule about
-whitespace runs, so it is idempotent by construction:
+newline as often as by two (seed 001). The exception is hard-wrapped text
+(html2text and e-mail-style dumps wrap at a fixed width): there a line break
+where the next word would not have fitted on the line is a wrap, not a
+paragraph end. The whole form comes from one rule about whitespace runs, so
+it is idempotent by construction:
 
 - a run at the start of the text goes;
 - a run at the end becomes one newline;
+- a single line break that is a hard wrap becomes one space;
 - a run holding a line break becomes a blank line;
 - any other run becomes one space.
 
@@ -42,7 +45,22 @@ RULES = {  # rule id -> reason
     "paragraph-break": "paragraphs are separated by exactly one blank line",
     "space-run": "runs of spaces, tabs and no-break spaces become one space",
     "nfc": "Unicode normalization form C",
+    "hard-wrap": "a line break made by wrapping at a fixed width joins the lines",
 }
+
+# Hard-wrapped text: of the lines at least MIN_WRAPPED_LINE_CHARS long that
+# another line follows, at least MIN_WRAPPED_LINES, most (MIN_WRAPPED_SHARE)
+# end within WRAP_SLACK characters of one width, and that width is a usual
+# wrap column (html2text: 78; mail: 72-76). Text with one paragraph a line
+# has such lines spread over hundreds of characters and is never taken for it.
+MIN_WRAPPED_LINE_CHARS = 40
+MIN_WRAPPED_LINES = 10
+MIN_WRAPPED_SHARE = 0.6
+WRAP_SLACK = 25
+WRAP_WIDTHS = range(50, 121)
+LINE_SPLIT_RE = regex.compile(r"\r\n|\r|\n")
+# A line that starts a list item or heading is never a wrapped continuation.
+BLOCK_START_RE = regex.compile(r"\s*(?:[*+>#|-]|\d+[.)])(?:\s|$)")
 
 
 def canonicalize_layout(text: str, context: object = None) -> list[Edit]:
@@ -56,6 +74,7 @@ def canonicalize_layout(text: str, context: object = None) -> list[Edit]:
     []
     """
     edits, run = [], None
+    width = hard_wrap_width(text)
     for run in RUN_RE.finditer(text):
         before = run.group()
         if run.lastgroup != "space":
@@ -63,7 +82,7 @@ def canonicalize_layout(text: str, context: object = None) -> list[Edit]:
                 after = unicodedata.normalize("NFC", before)
                 edits += edits_from_diff(before, after, run.start(), STEP, "nfc", RULES["nfc"])
             continue
-        rule, after = _whitespace_rule(run, len(text))
+        rule, after = _whitespace_rule(run, text, width)
         if after != before:
             edits.append(Edit(STEP, rule, run.start(), run.end(), before, after, RULES[rule]))
     if run is not None and run.lastgroup != "space":  # no final newline at all
@@ -71,11 +90,48 @@ def canonicalize_layout(text: str, context: object = None) -> list[Edit]:
     return edits
 
 
-def _whitespace_rule(run: regex.Match, length: int) -> tuple[str, str]:
+def _whitespace_rule(run: regex.Match, text: str, width: int | None) -> tuple[str, str]:
     if run.start() == 0:
         return "leading-space", ""
-    if run.end() == length:
+    if run.end() == len(text):
         return "final-newline", "\n"
-    if LINE_BREAK_RE.search(run.group()):
+    breaks = LINE_BREAK_RE.findall(run.group())
+    if width and _is_wrap(run, text, width, breaks):
+        return "hard-wrap", " "
+    if breaks:
         return "paragraph-break", PARAGRAPH_BREAK
     return "space-run", " "
+
+
+def hard_wrap_width(text: str) -> int | None:
+    """The column the text was wrapped at, or None if it was not.
+
+    >>> hard_wrap_width(("word " * 15 + "\\n") * 12)
+    74
+    >>> hard_wrap_width("A paragraph on one line.\\nAnother one.\\n") is None
+    True
+    """
+    lines = LINE_SPLIT_RE.split(text)
+    lengths = sorted(
+        len(line.rstrip()) for line, following in zip(lines, lines[1:])
+        if following.strip() and len(line.rstrip()) >= MIN_WRAPPED_LINE_CHARS
+    )
+    if len(lengths) < MIN_WRAPPED_LINES:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(1 for n in lengths if width - WRAP_SLACK <= n <= width)
+    if width not in WRAP_WIDTHS or near < MIN_WRAPPED_SHARE * len(lengths):
+        return None
+    return width
+
+
+def _is_wrap(run: regex.Match, text: str, width: int, breaks: list[str]) -> bool:
+    """One line break (CRLF counts as one) where the next word would not have fitted."""
+    if not breaks or len(breaks) > 2 or (len(breaks) == 2 and "".join(breaks) != "\r\n"):
+        return False
+    line_start = max(text.rfind(c, 0, run.start()) for c in "\n\r") + 1
+    line = text[line_start : run.start()]
+    if not line.strip() or BLOCK_START_RE.match(text, run.end()):
+        return False
+    next_word = len(text[run.end() :].split(None, 1)[0])
+    return len(line.rstrip()) + 1 + next_word > width

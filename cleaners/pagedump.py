@@ -1,0 +1,147 @@
+"""Page-dump mode: navigation, footers and link lists in whole-page text.
+
+Extractors that dump a whole page as text (html-text, inscriptis, html2text)
+give the article among hundreds of menu items, one per line. This module finds
+them with jusText's idea adapted to text lines: classify each paragraph by
+length and sentence shape, revise the unsure ones by their neighbours, then
+drop the navigation before the article and the footer after it as whole
+runs, and menu runs inside it.
+
+It only switches on for a document that looks like a page dump: many
+paragraphs, most of them short and unpunctuated. Already-extracted article
+text never does, so it is never touched by this mode.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+
+import regex
+
+RULE_LEADING = "page-navigation"
+RULE_TRAILING = "page-footer"
+RULE_MENU = "page-menu-run"
+REASONS = {
+    RULE_LEADING: "page-dump text before the article (navigation, header)",
+    RULE_TRAILING: "page-dump text after the article (footer, related links)",
+    RULE_MENU: "a run of menu or link lines inside a page dump",
+}
+
+# A page dump has at least this many paragraphs ...
+MIN_PAGE_PARAGRAPHS = 20
+# ... and at least this share of them are menu-like (short, unpunctuated).
+# Measured on aeb-dev: whole-page dumps have a median share of 0.57-0.72 and
+# a 10th percentile of 0.29-0.50; extracted article text has a median of
+# 0.00-0.18 (one ground-truth article, a product list, reaches 0.48).
+MIN_MENU_LIKE_SHARE = 0.5
+# ... and so are this many first paragraphs: a page starts with navigation.
+LEADING_WINDOW = 15
+# A menu-like paragraph: this many words or fewer, no sentence-final mark.
+MAX_MENU_WORDS = 4
+# jusText's length limits (LENGTH_LOW_DEFAULT = 70, LENGTH_HIGH_DEFAULT = 200),
+# in characters, for paragraphs that are sentences.
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+# In cased scripts, body text is mostly lower-case words; menus and headlines
+# are Title Case. Share of lower-case-initial words a good paragraph needs.
+MIN_LOWERCASE_SHARE = 0.5
+# Menu runs inside the article go when at least this many paragraphs long.
+MIN_MENU_RUN = 3
+
+SENTENCE_END_RE = regex.compile(r"[.!?。！？…][\"”’»)\]]*$")
+SENTENCE_MARK_RE = regex.compile(r"[.!?。！？][\"”’»)\]]*(?:\s|$)")
+WORD_RE = regex.compile(r"\w+")
+
+
+class Label(enum.Enum):
+    GOOD = "good"  # article text
+    NEAR_GOOD = "near-good"  # a short sentence: article text next to article text
+    SHORT = "short"  # too short to tell alone
+    BAD = "bad"  # boilerplate
+
+
+def page_dump_junk(paragraphs: list[str]) -> dict[int, str]:
+    """Indexes of page-dump paragraphs to drop, with the rule id for each.
+
+    >>> menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 5
+    >>> body = ["The council approved the new budget on Tuesday, after a debate that lasted "
+    ...         "well into the night and ended with a narrow vote. The mayor said the money "
+    ...         "would go to schools, roads and the long-delayed library."] * 3
+    >>> junk = page_dump_junk(menu + body + menu)
+    >>> sorted(set(junk.values())), len(junk)
+    (['page-footer', 'page-navigation'], 50)
+    """
+    if not looks_like_page_dump(paragraphs):
+        return {}
+    labels = revise([classify(p) for p in paragraphs])
+    good = [i for i, label in enumerate(labels) if label is Label.GOOD]
+    if not good:
+        return {}
+    junk = {i: RULE_LEADING for i in range(good[0])}
+    junk.update({i: RULE_TRAILING for i in range(good[-1] + 1, len(paragraphs))})
+    run: list[int] = []
+    for i in range(good[0], good[-1] + 2):
+        if i <= good[-1] and labels[i] is Label.BAD:
+            run.append(i)
+            continue
+        if len(run) >= MIN_MENU_RUN:
+            junk.update({j: RULE_MENU for j in run})
+        run = []
+    return junk
+
+
+def looks_like_page_dump(paragraphs: list[str]) -> bool:
+    """Many paragraphs, most of them menu-like, and a page's navigation first:
+    an article that ends in a long list (links, products) is not a page."""
+    if len(paragraphs) < MIN_PAGE_PARAGRAPHS:
+        return False
+    head = paragraphs[:LEADING_WINDOW]
+    return _menu_like_share(paragraphs) >= MIN_MENU_LIKE_SHARE and _menu_like_share(head) >= MIN_MENU_LIKE_SHARE
+
+
+def _menu_like_share(paragraphs: list[str]) -> float:
+    return sum(1 for p in paragraphs if _is_menu_like(p)) / len(paragraphs)
+
+
+def classify(paragraph: str) -> Label:
+    """A paragraph's label from its own text.
+
+    >>> classify("Share on Facebook"), classify("Officials said the plan, which has been delayed twice, would go ahead.")
+    (<Label.SHORT: 'short'>, <Label.NEAR_GOOD: 'near-good'>)
+    """
+    if len(paragraph) < LENGTH_LOW:
+        return Label.SHORT
+    if not SENTENCE_MARK_RE.search(paragraph) or _lowercase_share(paragraph) < MIN_LOWERCASE_SHARE:
+        return Label.BAD
+    return Label.GOOD if len(paragraph) >= LENGTH_HIGH else Label.NEAR_GOOD
+
+
+def revise(labels: list[Label]) -> list[Label]:
+    """jusText's context revision: unsure paragraphs take the class of their
+    surroundings. Near-good ones next to good text are good; short ones are
+    good only with good text on both sides; the rest are bad."""
+    sure = [i for i, label in enumerate(labels) if label in (Label.GOOD, Label.BAD)]
+    revised = list(labels)
+    for i, label in enumerate(labels):
+        if label in (Label.GOOD, Label.BAD):
+            continue
+        k = bisect.bisect(sure, i)  # sure[k - 1] < i < sure[k]
+        sides = [labels[sure[j]] for j in (k - 1, k) if 0 <= j < len(sure)]
+        if label is Label.NEAR_GOOD:
+            revised[i] = Label.GOOD if Label.GOOD in sides else Label.BAD
+        else:
+            revised[i] = Label.GOOD if sides == [Label.GOOD, Label.GOOD] else Label.BAD
+    return revised
+
+
+def _is_menu_like(paragraph: str) -> bool:
+    return len(WORD_RE.findall(paragraph)) <= MAX_MENU_WORDS and not SENTENCE_END_RE.search(paragraph)
+
+
+def _lowercase_share(paragraph: str) -> float:
+    words = WORD_RE.findall(paragraph)
+    cased = [w for w in words if w[0].isupper() or w[0].islower()]
+    if not cased:  # uncased script (Chinese, Japanese, Korean): no evidence either way
+        return 1.0
+    return sum(1 for w in cased if w[0].islower()) / len(cased)
