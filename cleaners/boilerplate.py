@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cleaners.edits import Edit, delete_paragraphs, paragraphs
 from cleaners.pagedump import REASONS as PAGE_DUMP_REASONS
-from cleaners.pagedump import page_dump_junk
+from cleaners.pagedump import RULE_TRAILING, page_dump_junk, run_in_junk
 
 STEP = "strip_boilerplate"
 BUILTIN_PACKS = sorted((Path(__file__).parent / "rules").glob("*.toml"))
@@ -119,8 +119,14 @@ def strip_boilerplate(text: str, rules: RuleSet) -> list[Edit]:
         rule = _paragraph_rule(rest, rules)
         if rule is not None:  # boilerplate, with or without credits after it
             doomed[index] = (rule.id, rule.reason)
-        else:
-            edits += suffixes
+            continue
+        run_in = run_in_junk(paragraph.group())
+        if run_in and run_in[-1][2] == RULE_TRAILING:
+            suffixes = []  # the footer span holds them
+        edits += suffixes
+        for start, end, rule_id in run_in:
+            start, end = paragraph.start() + start, paragraph.start() + end
+            edits.append(Edit(STEP, rule_id, start, end, text[start:end], "", PAGE_DUMP_REASONS[rule_id]))
     return delete_paragraphs(text, doomed, STEP) + edits
 
 

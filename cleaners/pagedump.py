@@ -49,6 +49,17 @@ MIN_LOWERCASE_SHARE = 0.5
 # Menu runs inside the article go when at least this many paragraphs long.
 MIN_MENU_RUN = 3
 
+# Run-in page dumps (beautifulsoup's get_text joins the whole page into one
+# line): a paragraph this long whose text before its first run of sentences,
+# or after its last, holds a menu run is cut down to the sentences.
+MIN_RUN_IN_CHARS = 1500
+# A menu run: a stretch between sentence marks of at least this many words,
+# mostly capitalized (menus, link lists, tag clouds). Real sentences this long
+# are mostly lower-case words.
+MIN_MENU_RUN_WORDS = 50
+# Article text: at least this many sentences in a row, each of these lengths.
+MIN_SENTENCE_RUN = 2
+SENTENCE_WORDS = range(4, 71)
 SENTENCE_END_RE = regex.compile(r"[.!?。！？…][\"”’»)\]]*$")
 SENTENCE_MARK_RE = regex.compile(r"[.!?。！？][\"”’»)\]]*(?:\s|$)")
 WORD_RE = regex.compile(r"\w+")
@@ -89,6 +100,49 @@ def page_dump_junk(paragraphs: list[str]) -> dict[int, str]:
             junk.update({j: RULE_MENU for j in run})
         run = []
     return junk
+
+
+def run_in_junk(paragraph: str) -> list[tuple[int, int, str]]:
+    """Spans (start, end, rule id) of navigation and footer run into one long
+    paragraph, for page dumps that put the whole page on one line. Only a
+    paragraph that opens with a menu run counts as such a dump.
+
+    >>> nav = " ".join(["Home News Sport Weather Travel Money Culture Lifestyle Books Music"] * 6)
+    >>> body = "The council met on Tuesday and approved the budget. " * 20
+    >>> text = nav + " " + body + nav
+    >>> [(text[s:e][:12], rule) for s, e, rule in run_in_junk(text)]
+    [('Home News Sp', 'page-navigation'), (' Home News S', 'page-footer')]
+    """
+    if len(paragraph) < MIN_RUN_IN_CHARS:
+        return []
+    segments = [(m.start(), m.end()) for m in _segments(paragraph)]
+    good = [_is_sentence(paragraph[s:e]) for s, e in segments]
+    runs = [i for i in range(len(segments) - MIN_SENTENCE_RUN + 1) if all(good[i : i + MIN_SENTENCE_RUN])]
+    if not runs:
+        return []
+    first, last = runs[0], runs[-1] + MIN_SENTENCE_RUN - 1
+    if not any(_is_menu_run(paragraph[s:e]) for s, e in segments[:first]):
+        return []  # a page starts with its navigation; an article may end in a list
+    spans = [(0, segments[first][0], RULE_LEADING)]
+    for i in range(first + 1, last):  # menu runs between the sentences, with the space before them
+        if _is_menu_run(paragraph[segments[i][0] : segments[i][1]]):
+            spans.append((segments[i - 1][1], segments[i][1], RULE_MENU))
+    if any(_is_menu_run(paragraph[s:e]) for s, e in segments[last + 1 :]):
+        spans.append((segments[last][1], len(paragraph), RULE_TRAILING))
+    return spans
+
+
+def _segments(paragraph: str):
+    return regex.finditer(r"\S(?:.*?\S)?(?=\s*$|(?<=[.!?。！？][\"”’»)\]]*)\s)", paragraph)
+
+
+def _is_sentence(segment: str) -> bool:
+    words = len(WORD_RE.findall(segment))
+    return words in SENTENCE_WORDS and bool(SENTENCE_END_RE.search(segment)) and _lowercase_share(segment) >= MIN_LOWERCASE_SHARE
+
+
+def _is_menu_run(segment: str) -> bool:
+    return len(WORD_RE.findall(segment)) >= MIN_MENU_RUN_WORDS and _lowercase_share(segment) < MIN_LOWERCASE_SHARE
 
 
 def looks_like_page_dump(paragraphs: list[str]) -> bool:
