@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cleaners.names import NameLexicon  # noqa: E402
-from cleaners.pipeline import CorpusContext, clean_text  # noqa: E402
+from cleaners.pipeline import CorpusContext, CorpusStats, clean_text  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench"
 
@@ -51,7 +51,7 @@ def main() -> None:
     for name in names:
         texts = gt if name == "ground-truth" else aeb.load(args.data / "output" / f"{name}.json")
         texts = {k: texts.get(k, "") for k in gt}
-        context = CorpusContext.build(NameLexicon.from_text(t) for t in texts.values())
+        context = CorpusContext.build(CorpusStats.from_text(t) for t in texts.values())
         cleaned, counts = {}, Counter()
         for key, text in texts.items():
             cleaned[key], edits = clean_text(text, context)

@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cleaners.edits import Edit, delete_paragraphs, paragraphs
 from cleaners.pagedump import REASONS as PAGE_DUMP_REASONS
 from cleaners.pagedump import RULE_TRAILING, page_dump_junk, run_in_junk
+from cleaners.recurring import MIN_RECURRING_DOCS, line_key
+from cleaners.recurring import REASON as RECURRING_REASON
+from cleaners.recurring import RULE as RECURRING_RULE
 
 STEP = "strip_boilerplate"
 BUILTIN_PACKS = sorted((Path(__file__).parent / "rules").glob("*.toml"))
@@ -99,7 +102,7 @@ def load_pack(path: Path) -> list[Rule]:
     return rules
 
 
-def strip_boilerplate(text: str, rules: RuleSet) -> list[Edit]:
+def strip_boilerplate(text: str, rules: RuleSet, recurring: frozenset[bytes] = frozenset()) -> list[Edit]:
     """Edits that delete boilerplate paragraphs and credit suffixes.
 
     >>> rules = RuleSet.load()
@@ -119,6 +122,9 @@ def strip_boilerplate(text: str, rules: RuleSet) -> list[Edit]:
         rule = _paragraph_rule(rest, rules)
         if rule is not None:  # boilerplate, with or without credits after it
             doomed[index] = (rule.id, rule.reason)
+            continue
+        if recurring and line_key(paragraph.group()) in recurring:
+            doomed[index] = (RECURRING_RULE, RECURRING_REASON.format(documents=MIN_RECURRING_DOCS))
             continue
         run_in = run_in_junk(paragraph.group())
         if run_in and run_in[-1][2] == RULE_TRAILING:

@@ -16,8 +16,26 @@ from cleaners.edits import Edit, apply_edits
 from cleaners.garbles import repair_garbles
 from cleaners.layout import canonicalize_layout
 from cleaners.names import NameLexicon
+from cleaners.recurring import LineCounts, line_key
 from cleaners.repeats import dedupe_paragraphs
 from cleaners.unicode import repair_unicode
+
+
+@dataclass
+class CorpusStats:
+    """What the corpus pass counts, per document or batch; merges by addition."""
+
+    names: NameLexicon = field(default_factory=NameLexicon)
+    lines: LineCounts = field(default_factory=LineCounts)
+
+    @classmethod
+    def from_text(cls, text: str) -> "CorpusStats":
+        return cls(NameLexicon.from_text(text), LineCounts.from_text(text))
+
+    def merge(self, other: "CorpusStats") -> "CorpusStats":
+        self.names.merge(other.names)
+        self.lines.merge(other.lines)
+        return self
 
 
 @dataclass
@@ -27,18 +45,21 @@ class CorpusContext:
     rules: RuleSet
     names: NameLexicon = field(default_factory=NameLexicon)
     name_index: dict[str, list[str]] = field(default_factory=dict)
+    recurring_lines: frozenset[bytes] = frozenset()
 
     @classmethod
-    def build(cls, lexicons: Iterable[NameLexicon] = (), rule_packs: Iterable[Path] = ()) -> "CorpusContext":
-        """Merge the batches' lexicons and load the rule packs.
+    def build(cls, stats: Iterable[CorpusStats] = (), rule_packs: Iterable[Path] = ()) -> "CorpusContext":
+        """Merge the batches' statistics and load the rule packs.
 
-        >>> CorpusContext.build().names.documents
-        Counter()
+        >>> CorpusContext.build([CorpusStats.from_text("Twitter")] * 3).recurring_lines == {line_key("Twitter")}
+        True
         """
-        names = NameLexicon()
-        for lexicon in lexicons:
-            names.merge(lexicon)
-        return cls(RuleSet.load(tuple(rule_packs)), names, names.consensus_index())
+        total = CorpusStats()
+        for part in stats:
+            total.merge(part)
+        return cls(
+            RuleSet.load(tuple(rule_packs)), total.names, total.names.consensus_index(), total.lines.recurring()
+        )
 
 
 Step = Callable[[str, CorpusContext], list[Edit]]
@@ -48,7 +69,7 @@ Step = Callable[[str, CorpusContext], list[Edit]]
 STEPS: dict[str, Step] = {
     "repair_unicode": lambda text, context: repair_unicode(text),
     "canonicalize_layout": lambda text, context: canonicalize_layout(text),
-    "strip_boilerplate": lambda text, context: strip_boilerplate(text, context.rules),
+    "strip_boilerplate": lambda text, context: strip_boilerplate(text, context.rules, context.recurring_lines),
     "repair_garbles": lambda text, context: repair_garbles(text, context.names, context.name_index),
     "dedupe_paragraphs": lambda text, context: dedupe_paragraphs(text),
 }

@@ -14,8 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from cleaners.names import NameLexicon
-from cleaners.pipeline import CorpusContext, run_step
+from cleaners.pipeline import CorpusContext, CorpusStats, run_step
 from flows.config import DEFAULT_BATCH_SIZE, make_config
 from flows.corpus_io import Document, list_sources, read_document, write_corpus
 
@@ -29,16 +28,16 @@ def decode_batch(paths: list[Path], src: Path) -> list[Document]:
 
 
 @task(**TASK_OPTIONS)
-def learn_corpus(batch: list[Document]) -> NameLexicon:
-    lexicon = NameLexicon()
+def learn_corpus(batch: list[Document]) -> CorpusStats:
+    stats = CorpusStats()
     for doc in batch:
-        lexicon.merge(NameLexicon.from_text(doc.text))
-    return lexicon
+        stats.merge(CorpusStats.from_text(doc.text))
+    return stats
 
 
 @task(**TASK_OPTIONS)
-def build_context(lexicons: list[NameLexicon], rule_packs: list[Path]) -> CorpusContext:
-    return CorpusContext.build(lexicons, rule_packs)
+def build_context(stats: list[CorpusStats], rule_packs: list[Path]) -> CorpusContext:
+    return CorpusContext.build(stats, rule_packs)
 
 
 @task(**TASK_OPTIONS, task_run_name="{step}")

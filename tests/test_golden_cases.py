@@ -6,8 +6,7 @@ import json
 import pytest
 
 from cleaners.edits import apply_edits, restore_text
-from cleaners.names import NameLexicon
-from cleaners.pipeline import STEPS, CorpusContext
+from cleaners.pipeline import STEPS, CorpusContext, CorpusStats
 from conftest import CASES
 
 
@@ -20,7 +19,7 @@ def load_cases():
 @pytest.mark.parametrize("step, case", list(load_cases()))
 def test_golden_case(step, case):
     documents = [case["original"], *case.get("corpus", [])]
-    context = CorpusContext.build(NameLexicon.from_text(d) for d in documents)
+    context = CorpusContext.build(CorpusStats.from_text(d) for d in documents)
     edits = STEPS[step](case["original"], context)
     fixed = apply_edits(case["original"], edits)
     assert fixed == case["fixed"]

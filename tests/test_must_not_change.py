@@ -2,8 +2,7 @@
 
 import pytest
 
-from cleaners.names import NameLexicon
-from cleaners.pipeline import CorpusContext, clean_text
+from cleaners.pipeline import CorpusContext, CorpusStats, clean_text
 from conftest import FIXTURES
 
 ARTICLES = sorted((FIXTURES / "professional").glob("*.txt"))
@@ -12,7 +11,7 @@ ARTICLES = sorted((FIXTURES / "professional").glob("*.txt"))
 @pytest.fixture(scope="module")
 def context():
     # the articles together form the corpus, so names are compared across them
-    return CorpusContext.build(NameLexicon.from_text(p.read_text(encoding="utf-8")) for p in ARTICLES)
+    return CorpusContext.build(CorpusStats.from_text(p.read_text(encoding="utf-8")) for p in ARTICLES)
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)

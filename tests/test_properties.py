@@ -5,8 +5,7 @@ from hypothesis import strategies as st
 
 from cleaners.decode import decode_bytes, encode_text
 from cleaners.edits import restore_text
-from cleaners.names import NameLexicon
-from cleaners.pipeline import STEPS, CorpusContext, clean_text, run_step
+from cleaners.pipeline import STEPS, CorpusContext, CorpusStats, clean_text, run_step
 
 CONTEXT = CorpusContext.build()
 # Text built from the characters cleaners care about, so that random examples
@@ -48,7 +47,7 @@ def test_edit_offsets_lie_in_the_text_of_their_step(text):
 @FAST
 @given(TEXTS, TEXTS)
 def test_name_repair_with_a_corpus_restores_too(text, other):
-    context = CorpusContext.build([NameLexicon.from_text(text), NameLexicon.from_text(other)] * 2)
+    context = CorpusContext.build([CorpusStats.from_text(text), CorpusStats.from_text(other)] * 2)
     clean, edits = clean_text(text, context)
     assert restore_text(clean, edits) == text
 
