@@ -28,6 +28,14 @@ BUILTIN_PACKS = sorted((Path(__file__).parent / "rules").glob("*.toml"))
 # Boilerplate paragraphs are short; no paragraph rule looks at a longer one.
 # The longest built-in pattern allows about 200 characters.
 MAX_BOILERPLATE_CHARS = 300
+# A caption: a paragraph of at most this many words that ends in a credit or
+# stands just before a credit line. AP captions run to 50 words.
+MAX_CAPTION_WORDS = 60
+CAPTION_RULE = "caption"
+CAPTION_REASONS = {
+    "credited": "a photo or video caption (it ends in a credit)",
+    "before-credit": "a photo or video caption (a credit line follows it)",
+}
 # Suffix rules look only at a paragraph's last characters (credits are short).
 SUFFIX_WINDOW_CHARS = 160
 
@@ -42,6 +50,7 @@ class Rule(BaseModel):
     pattern: str = Field(min_length=1)
     reason: str = Field(min_length=1)
     language: str = "*"
+    credit: bool = Field(default=False, description="the line credits a photo or video, so a caption may precede it")
 
     @field_validator("pattern")
     @classmethod
@@ -110,30 +119,56 @@ def strip_boilerplate(text: str, rules: RuleSet, recurring: frozenset[bytes] = f
     >>> [(e.rule, e.before) for e in strip_boilerplate(text, rules)]
     [('see-also-teaser', '\\nSee also: Ten photos of cats\\n'), ('comment-form', '\\nLeave a Reply\\n')]
     """
-    doomed, edits = {}, []
     found = list(paragraphs(text))
-    for index, rule_id in page_dump_junk([p.group() for p in found]).items():
-        doomed[index] = (rule_id, PAGE_DUMP_REASONS[rule_id])
+    doomed = {i: (rule, PAGE_DUMP_REASONS[rule]) for i, rule in page_dump_junk([p.group() for p in found]).items()}
+    inline: dict[int, list[Edit]] = {}
     for index, paragraph in enumerate(found):
-        if index in doomed:
+        if index not in doomed:
+            verdict, inline[index] = _judge(paragraph, rules, recurring)
+            if verdict is not None:
+                doomed[index] = verdict
+    doomed.update(_captions(found, doomed, rules))
+    kept_inline = [edit for index, edits in inline.items() if index not in doomed for edit in edits]
+    return delete_paragraphs(text, doomed, STEP) + kept_inline
+
+
+def _judge(paragraph: regex.Match, rules: RuleSet, recurring: frozenset[bytes]) -> tuple[tuple[str, str] | None, list[Edit]]:
+    """A paragraph's fate: deleted whole (rule id, reason), or edits inside it."""
+    body = paragraph.group()
+    suffixes = _suffix_edits(body, paragraph.start(), rules)
+    rest = body[: suffixes[-1].start - paragraph.start()] if suffixes else body
+    rule = _paragraph_rule(rest, rules)
+    if rule is not None:  # boilerplate, with or without credits after it
+        return (rule.id, rule.reason), []
+    if suffixes and len(rest.split()) <= MAX_CAPTION_WORDS:
+        return (CAPTION_RULE, CAPTION_REASONS["credited"]), []
+    if recurring and line_key(body) in recurring:
+        return (RECURRING_RULE, RECURRING_REASON.format(documents=MIN_RECURRING_DOCS)), []
+    run_in = run_in_junk(body)
+    if run_in and run_in[-1][2] == RULE_TRAILING:
+        suffixes = []  # the footer span holds them
+    start = paragraph.start()
+    return None, suffixes + [
+        Edit(STEP, rule_id, start + s, start + e, body[s:e], "", PAGE_DUMP_REASONS[rule_id]) for s, e, rule_id in run_in
+    ]
+
+
+def _captions(found: list[regex.Match], doomed: dict[int, tuple[str, str]], rules: RuleSet) -> dict[int, tuple[str, str]]:
+    """Short paragraphs just before a credit line are its caption; so are
+    copies of that caption right before it (extractors often give it twice)."""
+    credit_rules = {rule.id for rule, _ in rules.paragraph_rules if rule.credit}
+    captions = {}
+    for index in sorted(i for i, (rule, _) in doomed.items() if rule in credit_rules):
+        j = index - 1
+        while j >= 0 and doomed.get(j, ("",))[0] in credit_rules:  # credits come in pairs
+            j -= 1
+        if j < 0 or len(found[j].group().split()) > MAX_CAPTION_WORDS:
             continue
-        suffixes = _suffix_edits(paragraph.group(), paragraph.start(), rules)
-        rest = paragraph.group()[: suffixes[-1].start - paragraph.start()] if suffixes else paragraph.group()
-        rule = _paragraph_rule(rest, rules)
-        if rule is not None:  # boilerplate, with or without credits after it
-            doomed[index] = (rule.id, rule.reason)
-            continue
-        if recurring and line_key(paragraph.group()) in recurring:
-            doomed[index] = (RECURRING_RULE, RECURRING_REASON.format(documents=MIN_RECURRING_DOCS))
-            continue
-        run_in = run_in_junk(paragraph.group())
-        if run_in and run_in[-1][2] == RULE_TRAILING:
-            suffixes = []  # the footer span holds them
-        edits += suffixes
-        for start, end, rule_id in run_in:
-            start, end = paragraph.start() + start, paragraph.start() + end
-            edits.append(Edit(STEP, rule_id, start, end, text[start:end], "", PAGE_DUMP_REASONS[rule_id]))
-    return delete_paragraphs(text, doomed, STEP) + edits
+        caption = found[j].group()
+        while j >= 0 and j not in doomed and found[j].group() == caption:  # and copies
+            captions[j] = (CAPTION_RULE, CAPTION_REASONS["before-credit"])
+            j -= 1
+    return captions
 
 
 def _suffix_edits(body: str, offset: int, rules: RuleSet) -> list[Edit]:
