@@ -72,6 +72,9 @@ class RuleSet:
 
     paragraph_rules: tuple[tuple[Rule, regex.Pattern], ...]
     suffix_rules: tuple[tuple[Rule, regex.Pattern], ...]
+    # All paragraph rules in one pattern: one match tells whether any rule
+    # may fire, so most paragraphs cost one regex call, not one per rule.
+    any_paragraph_rule: regex.Pattern | None = None
 
     @classmethod
     def load(cls, extra_packs: tuple[Path, ...] = ()) -> "RuleSet":
@@ -83,8 +86,9 @@ class RuleSet:
         """
         rules = [rule for path in (*BUILTIN_PACKS, *extra_packs) for rule in load_pack(Path(path))]
         paragraph = tuple((r, regex.compile(r.pattern)) for r in rules if r.kind == "paragraph")
+        any_paragraph = regex.compile("|".join(f"(?:{_scoped(r.pattern)})" for r, _ in paragraph)) if paragraph else None
         suffix = tuple((r, regex.compile(rf"\s*(?:{r.pattern})$")) for r in rules if r.kind == "suffix")
-        return cls(paragraph, suffix)
+        return cls(paragraph, suffix, any_paragraph)
 
 
 def load_pack(path: Path) -> list[Rule]:
@@ -187,8 +191,20 @@ def _suffix_edits(body: str, offset: int, rules: RuleSet) -> list[Edit]:
             return edits
 
 
+def _scoped(pattern: str) -> str:
+    """A pattern's leading global flags made local, so it can sit in an alternation.
+
+    >>> _scoped("(?ix) a b"), _scoped("plain")
+    ('(?ix: a b)', 'plain')
+    """
+    flags = regex.match(r"\(\?([a-zA-Z]+)\)", pattern)
+    return f"(?{flags.group(1)}:{pattern[flags.end():]})" if flags else pattern
+
+
 def _paragraph_rule(body: str, rules: RuleSet) -> Rule | None:
     if len(body) > MAX_BOILERPLATE_CHARS:
+        return None
+    if rules.any_paragraph_rule is not None and not rules.any_paragraph_rule.fullmatch(body):
         return None
     for rule, pattern in rules.paragraph_rules:
         if pattern.fullmatch(body):

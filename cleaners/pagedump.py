@@ -113,7 +113,7 @@ def run_in_junk(paragraph: str) -> list[tuple[int, int, str]]:
     >>> [(text[s:e][:12], rule) for s, e, rule in run_in_junk(text)]
     [('Home News Sp', 'page-navigation'), (' Home News S', 'page-footer')]
     """
-    if len(paragraph) < MIN_RUN_IN_CHARS:
+    if len(paragraph) < MIN_RUN_IN_CHARS or not _opens_with_menu_run(paragraph):
         return []
     segments = [(m.start(), m.end()) for m in _segments(paragraph)]
     good = [_is_sentence(paragraph[s:e]) for s, e in segments]
@@ -130,6 +130,20 @@ def run_in_junk(paragraph: str) -> list[tuple[int, int, str]]:
     if any(_is_menu_run(paragraph[s:e]) for s, e in segments[last + 1 :]):
         spans.append((segments[last][1], len(paragraph), RULE_TRAILING))
     return spans
+
+
+def _opens_with_menu_run(paragraph: str) -> bool:
+    """Whether a menu run comes before the first run of sentences (read
+    lazily: most long paragraphs are article text and stop at once)."""
+    in_a_row = 0
+    for segment in _segments(paragraph):
+        text = segment.group()
+        if _is_menu_run(text):
+            return True
+        in_a_row = in_a_row + 1 if _is_sentence(text) else 0
+        if in_a_row >= MIN_SENTENCE_RUN:
+            return False
+    return False
 
 
 def _segments(paragraph: str):
@@ -150,8 +164,8 @@ def looks_like_page_dump(paragraphs: list[str]) -> bool:
     an article that ends in a long list (links, products) is not a page."""
     if len(paragraphs) < MIN_PAGE_PARAGRAPHS:
         return False
-    head = paragraphs[:LEADING_WINDOW]
-    return _menu_like_share(paragraphs) >= MIN_MENU_LIKE_SHARE and _menu_like_share(head) >= MIN_MENU_LIKE_SHARE
+    head = paragraphs[:LEADING_WINDOW]  # the cheaper test first
+    return _menu_like_share(head) >= MIN_MENU_LIKE_SHARE and _menu_like_share(paragraphs) >= MIN_MENU_LIKE_SHARE
 
 
 def _menu_like_share(paragraphs: list[str]) -> float:

@@ -26,6 +26,8 @@ SENTENCE_END_RE = regex.compile(r"[.!?。！？…][\"”’»)\]]*$")
 # Lines longer than this are never learned: boilerplate lines are short, and
 # a longer recurring line is more likely a quotation several outlets carry.
 MAX_LEARNED_WORDS = 12
+# A cheap bound first: twelve words of even 25 characters each.
+MAX_LEARNED_CHARS = MAX_LEARNED_WORDS * 26
 # ... and a line of at least this many words that ends like a sentence is a
 # sentence (a quote shared by copies of one story), whatever its length.
 MIN_SENTENCE_WORDS = 5
@@ -44,6 +46,8 @@ def line_key(line: str) -> bytes | None:
     >>> line_key("Putin said the talks were useful and would go on.") is None
     True
     """
+    if len(line) > MAX_LEARNED_CHARS:
+        return None
     words = WORD_RE.findall(line.lower())
     if not words or len(words) > MAX_LEARNED_WORDS:
         return None
