@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from conftest import COMMITTED_CLEAN, SEEDS
 from cleaners.decode import decode_bytes
 from cleaners.edits import Edit, apply_edits
-from flows.report import NO_EDIT, Piece, build_report, edit_history, mark_warnings, plain_diff
+from flows.report import NO_EDIT, Piece, build_report, edit_history, mark_warnings, rich_diff
 from test_flow import presswash
 
 REPORT = COMMITTED_CLEAN / "report.html"
@@ -124,6 +124,14 @@ def test_diff_prints_plain_markers_when_not_a_terminal():
     assert run.stdout.startswith("000_168d10991dd40f8a: 4 edits")
     assert "[-— —-]{+—+}" in run.stdout
     assert "\x1b[" not in run.stdout
+
+
+def test_terminal_diff_strikes_deletions_and_underlines_insertions_by_step():
+    log = [Edit("strip_boilerplate", "r", 1, 3, "  ", " ", "")]
+    text = rich_diff(edit_history("a b", log), log)
+    assert text.plain == "a   b"
+    assert [(text.plain[s.start:s.end], str(s.style)) for s in text.spans] == [
+        ("  ", "strike red"), (" ", "underline red")]
 
 
 @pytest.mark.parametrize("args, message", [
