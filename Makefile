@@ -5,13 +5,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup clean-venv
+.PHONY: run test setup browser clean-venv
 
 run: $(STAMP)
 	$(BIN)/presswash clean seeds --out data/clean
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Debian's chromium for the report's browser test, installed when missing.
+# Not fatal: without it (no root, no apt) that one test is skipped and says why.
+browser:
+	-@sh tools/ensure-chromium.sh
 
 setup: $(STAMP)
 

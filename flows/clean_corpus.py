@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from cleaners.pipeline import CorpusContext, CorpusStats, run_step
 from flows.config import DEFAULT_BATCH_SIZE, make_config
 from flows.corpus_io import Document, list_sources, read_document, write_corpus
+from flows.report import REPORT
 
 # Batches are handed from task to task in memory; nothing to cache yet.
 TASK_OPTIONS = dict(cache_policy=NO_CACHE)
@@ -95,11 +96,17 @@ SUMMARY_TOP_RULES = 15
 def summary_markdown(manifest: dict, out: Path) -> str:
     """The run summary shown in the Prefect UI: documents and edits by step and rule.
 
-    >>> print(summary_markdown({"summary": {"documents": 1, "cleaned": 1, "quarantined": 0,
-    ...     "edits": {"strip_boilerplate/source-link": 2}}}, Path("out")).splitlines()[0])
+    Links the review report: by file:// URL when OUT is absolute, else by the
+    relative path (so the text depends on nothing but its arguments).
+
+    >>> lines = summary_markdown({"summary": {"documents": 1, "cleaned": 1, "quarantined": 0,
+    ...     "edits": {"strip_boilerplate/source-link": 2}}}, Path("out")).splitlines()
+    >>> print(lines[0]); print(lines[4])
     # presswash: 1 documents cleaned into `out`
+    Review every edit in [out/report.html](out/report.html).
     """
     summary = manifest["summary"]
+    report = Path(out) / REPORT
     by_step = Counter()
     for key, count in summary["edits"].items():
         by_step[key.split("/")[0]] += count
@@ -108,6 +115,8 @@ def summary_markdown(manifest: dict, out: Path) -> str:
         "",
         f"{summary['documents']} documents, {summary['quarantined']} quarantined, "
         f"{sum(summary['edits'].values())} edits.",
+        "",
+        f"Review every edit in [{report.as_posix()}]({report.as_uri() if report.is_absolute() else report.as_posix()}).",
         "",
         "| step | edits |",
         "|---|---:|",

@@ -2,6 +2,7 @@
 
   presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE]
   presswash restore DST --out DIR
+  presswash diff DOC [--out DST]
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 # Prefect reads its settings at import: set them first. The embedded server
@@ -29,6 +31,7 @@ writes, into DST:
   <id>.txt          clean canonical text of SRC/<id>.txt
   changelog.jsonl   every edit: doc, step, rule, start, end, before, after, reason
   manifest.json     per-document source, encoding, hashes, edit counts; a summary
+  report.html       review page: every edit marked in the text, by step and rule
 
 DST is replaced as a whole when the run succeeds; a folder that is not
 presswash output is never replaced. The run goes through the Prefect flow
@@ -95,6 +98,40 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from flows.corpus_io import OutputError, read_document_edits
+    from flows.report import edit_history, plain_diff, rich_diff
+
+    try:
+        entry, clean, edits = read_document_edits(args.out, args.doc)
+        pieces = edit_history(clean, edits)
+    except (OutputError, OSError, ValueError) as error:
+        return _fail(error)
+    by_step = Counter(edit.step for edit in edits)
+    header = f"{args.doc}: {len(edits)} edits" + "".join(f", {step} {n}" for step, n in by_step.items())
+    if not sys.stdout.isatty():
+        print(header + "\n" + DIFF_LEGEND + "\n")
+        sys.stdout.write(plain_diff(pieces))
+        return 0
+    from rich.console import Console
+    from rich.text import Text
+
+    from flows.report import terminal_colour
+
+    console = Console(highlight=False)
+    legend = Text("struck = deleted, underlined = inserted; steps: ")
+    for step in by_step:
+        legend.append(step, style=terminal_colour(step)).append(" ")
+    console.print(header, markup=False)
+    console.print(legend)
+    console.print()
+    console.print(rich_diff(pieces, edits), end="")
+    return 0
+
+
+DIFF_LEGEND = "[-deleted-] {+inserted+}; offsets, rules and reasons: changelog.jsonl or report.html"
+
+
 def _fail(error: Exception) -> int:
     print(f"presswash: error: {error}", file=sys.stderr)
     return 2
@@ -125,6 +162,16 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("dst", type=Path, metavar="DST", help="a folder written by `presswash clean`")
     restore.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="where to write the raw files")
     restore.set_defaults(run=_restore)
+
+    diff = commands.add_parser(
+        "diff", help="show one document's edits in the terminal",
+        description="Show the raw text of one document with every edit marked: deletions struck, insertions "
+        "underlined, coloured by step (plain [-deleted-]{+inserted+} markers when stdout is not a terminal).",
+    )
+    diff.add_argument("doc", metavar="DOC", help="a document id (file stem), as in DST/manifest.json")
+    diff.add_argument("--out", "-o", type=Path, default=Path("data/clean"), metavar="DST",
+                      help="a folder written by `presswash clean` (default: data/clean)")
+    diff.set_defaults(run=_diff)
     return parser
 
 

@@ -5,7 +5,8 @@ Output layout (DST):
 - `changelog.jsonl`: every edit, one JSON object a line, documents in id
   order and each document's edits in chain order;
 - `manifest.json`: per-document facts (source, encoding, hashes, edit counts)
-  and a summary.
+  and a summary;
+- `report.html`: the review page of every edit (`flows/report.py`).
 
 DST is written as a whole: into a temporary sibling folder first, swapped in
 at the end, so a failed run leaves the previous output as it was.
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from cleaners.decode import decode_bytes, encode_text
 from cleaners.edits import Edit, restore_text
+from flows.report import write_report
 
 CHANGELOG = "changelog.jsonl"
 MANIFEST = "manifest.json"
@@ -81,7 +83,7 @@ def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
 
 
 def _write_into(folder: Path, documents: list[Document]) -> dict:
-    entries, totals = {}, Counter()
+    entries, totals, records = {}, Counter(), []
     with open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog:
         for doc in documents:
             clean = doc.text.encode("utf-8")
@@ -89,7 +91,8 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
             counts = Counter(f"{e.step}/{e.rule}" for e in doc.edits)
             totals.update(counts)
             for edit in doc.edits:
-                changelog.write(_json_line(edit.to_record(doc.id)))
+                records.append(edit.to_record(doc.id))
+                changelog.write(_json_line(records[-1]))
             entries[doc.id] = {
                 "source": doc.source,
                 "status": "cleaned",
@@ -112,6 +115,7 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
     }
     manifest = {"summary": summary, "documents": entries}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(folder, manifest, records, {doc.id: doc.text for doc in documents})
     return manifest
 
 
@@ -173,6 +177,30 @@ def restore_corpus(dst: Path, out: Path) -> int:
         target.write_bytes(raw)
         restored += 1
     return restored
+
+
+def read_document_edits(dst: Path, doc_id: str) -> tuple[dict, str, list[Edit]]:
+    """One document of DST: its manifest entry, clean text and edits (chain order)."""
+    dst = Path(dst)
+    entry = read_manifest(dst)["documents"].get(doc_id)
+    if entry is None:
+        raise OutputError(f"{dst} has no document {doc_id!r}: give a document id listed in {dst / MANIFEST}")
+    try:
+        clean = (dst / f"{doc_id}.txt").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OutputError(f"{doc_id} is {entry['status']} ({entry.get('reason')}): it has no clean text in {dst}") from None
+    edits = []
+    with open(dst / CHANGELOG, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if f'"doc": {json.dumps(doc_id)}' not in line:  # cheap pre-filter: one document of many
+                continue
+            try:
+                record = json.loads(line)
+                if record["doc"] == doc_id:
+                    edits.append(Edit.from_record(record))
+            except (ValueError, KeyError, TypeError) as error:
+                raise OutputError(f"{dst / CHANGELOG}, line {number}: not an edit record ({error})") from None
+    return entry, clean, edits
 
 
 def read_manifest(dst: Path) -> dict:

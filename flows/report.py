@@ -1,0 +1,588 @@
+"""The review report: every edit of a run, shown where it applies.
+
+`build_report` turns a run's manifest, changelog records and clean texts into
+one self-contained HTML page (`DST/report.html`: inline CSS and JS, no network).
+`edit_history` is the diff model behind it and behind `presswash diff`.
+
+How edits are mapped (correct when steps overlap): the document's raw text is
+rebuilt (`restore_text`) and cut into pieces; then the steps are replayed in
+chain order. Each step sees only the *live* pieces (not yet deleted), whose
+concatenation is exactly the text that entered that step, so its offsets
+apply directly: the live characters in [start, end) are marked deleted by the
+edit, and its `after` is added as a new piece marked inserted by it, right
+after them. Nothing is ever removed from the piece list, so at the end
+
+- the pieces not inserted by any edit spell the raw text,
+- the pieces not deleted by any edit spell the clean text,
+
+and text that one step inserts and a later step deletes is one piece that
+carries both edits. The report draws deletions struck and insertions
+underlined, coloured by step.
+
+The page stays light on large corpora: each document's data sits in its own
+`<script type="application/json">` block and is parsed and drawn only when the
+document is opened; the document list is drawn a page at a time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaners.edits import Edit, EditConflict, restore_text
+
+REPORT = "report.html"
+
+# The chain's steps, for colours and column order; a step not listed here
+# (from a newer chain) is shown after them in grey rather than refused.
+KNOWN_STEPS = ("repair_unicode", "canonicalize_layout", "strip_boilerplate", "repair_garbles", "dedupe_paragraphs")
+
+# One colour per step, the same in the page and in the terminal diff: five
+# hues far apart on the wheel, dark enough for text on white.
+STEP_COLOURS = {
+    "repair_unicode": "#7b3fb5",
+    "canonicalize_layout": "#1f6fb2",
+    "strip_boilerplate": "#c0392b",
+    "repair_garbles": "#b7770b",
+    "dedupe_paragraphs": "#1e8449",
+}
+OTHER_STEP_COLOUR = "#666666"
+# The same hues among the 16 standard terminal colours, which every terminal
+# shows (rich maps hex colours to the nearest of 8 on many, merging two steps).
+TERMINAL_COLOURS = {
+    "repair_unicode": "magenta",
+    "canonicalize_layout": "blue",
+    "strip_boilerplate": "red",
+    "repair_garbles": "yellow",
+    "dedupe_paragraphs": "green",
+}
+
+# Rows of the document list drawn at a time: enough to scroll through, few
+# enough that a 10,000-document corpus opens at once.
+LIST_PAGE_SIZE = 200
+
+NO_EDIT = -1  # piece not inserted / not deleted by any edit, or outside any warning
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of text in the edit history of a document.
+
+    `inserted_by`/`deleted_by` are indices into the document's edit list
+    (NO_EDIT when the text was in the raw input / is in the clean output);
+    `warning` indexes the document's review warnings.
+    """
+
+    text: str
+    inserted_by: int = NO_EDIT
+    deleted_by: int = NO_EDIT
+    warning: int = NO_EDIT
+
+
+def edit_history(clean: str, edits: list[Edit]) -> list[Piece]:
+    """The raw text with every edit marked where it applies (see the module docstring).
+
+    `edits` is the document's changelog in written order (steps in chain order).
+
+    >>> log = [Edit("a", "r", 1, 3, "  ", " ", "space run"), Edit("b", "q", 2, 4, "b.", "b!", "why")]
+    >>> [(p.text, p.inserted_by, p.deleted_by) for p in edit_history("a b!", log)]
+    [('a', -1, -1), ('  ', -1, 0), (' ', 0, -1), ('b.', -1, 1), ('b!', 1, -1)]
+    """
+    pieces = [Piece(restore_text(clean, edits))]
+    steps: dict[str, list[tuple[int, Edit]]] = {}
+    for index, edit in enumerate(edits):
+        steps.setdefault(edit.step, []).append((index, edit))
+    for step_edits in steps.values():
+        pieces = _replay_step(pieces, step_edits)
+    return _merge(pieces)
+
+
+def _replay_step(pieces: list[Piece], edits: list[tuple[int, Edit]]) -> list[Piece]:
+    """Mark one step's edits on the live pieces (offsets = live text positions)."""
+    edits = sorted(edits, key=lambda item: (item[1].start, item[1].end))
+    cuts = sorted({e.start for _, e in edits} | {e.end for _, e in edits})
+    out: list[Piece] = []
+    pos, upcoming = 0, iter(edits)
+    pending = next(upcoming, None)  # the next edit not yet reached
+    current, deleted = None, []  # the edit deleting at pos, and what it deleted so far
+    for piece in [*_split_live(pieces, cuts), None]:  # None: the end of the text
+        if piece is not None and piece.deleted_by != NO_EDIT:
+            out.append(piece)
+            continue
+        while current is None and pending is not None and pending[1].start == pos:
+            if pending[1].start == pending[1].end:  # a pure insertion
+                _insert(out, *pending)
+            else:
+                current, deleted = pending, []
+            pending = next(upcoming, None)
+        if piece is None:
+            break
+        index = current[0] if current else NO_EDIT
+        out.append(Piece(piece.text, piece.inserted_by, index, piece.warning))
+        deleted.append(piece.text)
+        pos += len(piece.text)
+        if current is not None and pos == current[1].end:
+            if "".join(deleted) != current[1].before:
+                edit = current[1]
+                raise EditConflict(f"{edit.step}/{edit.rule} at {edit.start}: the text there is not {edit.before!r}")
+            _insert(out, *current)
+            current = None
+    if current is not None or pending is not None:
+        edit = (current or pending)[1]
+        raise EditConflict(f"{edit.step}/{edit.rule} at {edit.start}..{edit.end} runs past the text ({pos} characters)")
+    return out
+
+
+def _insert(out: list[Piece], index: int, edit: Edit) -> None:
+    if edit.after:
+        out.append(Piece(edit.after, inserted_by=index))
+
+
+def _split_live(pieces: list[Piece], cuts: list[int]) -> Iterable[Piece]:
+    """The pieces, live ones cut at the given (sorted) live positions."""
+    pos = 0
+    for piece in pieces:
+        if piece.deleted_by != NO_EDIT:
+            yield piece
+            continue
+        end = pos + len(piece.text)
+        inner = cuts[bisect.bisect_right(cuts, pos) : bisect.bisect_left(cuts, end)]
+        last = pos
+        for cut in [*inner, end]:
+            yield Piece(piece.text[last - pos : cut - pos], piece.inserted_by, piece.deleted_by, piece.warning)
+            last = cut
+        pos = end
+
+
+def _merge(pieces: list[Piece]) -> list[Piece]:
+    """Join neighbouring pieces that carry the same marks."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if not piece.text:
+            continue
+        if out and (out[-1].inserted_by, out[-1].deleted_by, out[-1].warning) == (
+            piece.inserted_by, piece.deleted_by, piece.warning
+        ):
+            out[-1] = Piece(out[-1].text + piece.text, piece.inserted_by, piece.deleted_by, piece.warning)
+        else:
+            out.append(piece)
+    return out
+
+
+def mark_warnings(pieces: list[Piece], warnings: list[Mapping]) -> list[Piece]:
+    """Tag the pieces that fall inside review warnings (clean-text offsets).
+
+    Deleted text strictly inside a warning's span is tagged too.
+
+    >>> [(p.text, p.warning) for p in mark_warnings([Piece("abcd")], [{"start": 1, "end": 3}])]
+    [('a', -1), ('bc', 0), ('d', -1)]
+    """
+    spans = sorted((w["start"], w["end"], i) for i, w in enumerate(warnings) if w["end"] > w["start"])
+    if not spans:
+        return pieces
+    cuts = sorted({s for s, _, _ in spans} | {e for _, e, _ in spans})
+    out, pos = [], 0
+
+    def warning_at(position: int, inside: bool) -> int:
+        for start, end, index in spans:
+            if start <= position < end if not inside else start < position < end:
+                return index
+        return NO_EDIT
+
+    for piece in _split_live(pieces, cuts):
+        if piece.deleted_by != NO_EDIT:
+            out.append(Piece(piece.text, piece.inserted_by, piece.deleted_by, warning_at(pos, inside=True)))
+            continue
+        out.append(Piece(piece.text, piece.inserted_by, piece.deleted_by, warning_at(pos, inside=False)))
+        pos += len(piece.text)
+    return _merge(out)
+
+
+def step_colour(step: str) -> str:
+    """The colour of a step's marks.
+
+    >>> step_colour("strip_boilerplate"), step_colour("some_new_step")
+    ('#c0392b', '#666666')
+    """
+    return STEP_COLOURS.get(step, OTHER_STEP_COLOUR)
+
+
+def terminal_colour(step: str) -> str:
+    """The colour of a step's marks in `presswash diff`.
+
+    >>> terminal_colour("repair_garbles"), terminal_colour("some_new_step")
+    ('yellow', 'white')
+    """
+    return TERMINAL_COLOURS.get(step, "white")
+
+
+def build_report(manifest: Mapping, records: Iterable[Mapping], texts: Mapping[str, str]) -> str:
+    """The review page of a run, as one self-contained HTML string.
+
+    `records` are changelog records (dicts as in changelog.jsonl), `texts`
+    the clean text of each cleaned document by id. Deterministic: the same
+    input gives the same bytes.
+
+    >>> page = build_report({"summary": {"documents": 1}, "documents": {"d": {"status": "cleaned",
+    ...     "edits": {"s/r": 1}, "warnings": []}}}, [{"doc": "d", "step": "s", "rule": "r",
+    ...     "start": 0, "end": 1, "before": "x", "after": "y", "reason": "why"}], {"d": "y"})
+    >>> page.startswith("<!DOCTYPE html>") and '"rules":["s/r"]' in page
+    True
+    """
+    by_doc: dict[str, list[Edit]] = {}
+    for record in records:
+        by_doc.setdefault(record["doc"], []).append(Edit.from_record(record))
+    documents = manifest["documents"]
+    steps = _steps_in_order(e.step for edits in by_doc.values() for e in edits)
+    rules = sorted({f"{e.step}/{e.rule}" for edits in by_doc.values() for e in edits},
+                   key=lambda key: (steps.index(key.split("/")[0]), key))
+    rule_index = {key: i for i, key in enumerate(rules)}
+    reasons: dict[str, int] = {}
+    index_rows, blocks = [], []
+    for number, doc_id in enumerate(sorted(documents)):
+        entry = documents[doc_id]
+        edits = by_doc.get(doc_id, [])
+        warnings = list(entry.get("warnings") or [])
+        rule_counts = Counter(rule_index[f"{e.step}/{e.rule}"] for e in edits)
+        index_rows.append({
+            "id": doc_id,
+            "status": entry.get("status", "cleaned"),
+            "reason": entry.get("reason"),
+            "chars_in": entry.get("chars_in"),
+            "chars_out": entry.get("chars_out"),
+            "by_step": [sum(1 for e in edits if e.step == step) for step in steps],
+            "rules": [[rule, count] for rule, count in sorted(rule_counts.items())],
+            "warnings": len(warnings),
+        })
+        if doc_id not in texts:  # quarantined: listed, nothing to draw
+            continue
+        pieces = mark_warnings(edit_history(texts[doc_id], edits), warnings)
+        data = {
+            "edits": [
+                [rule_index[f"{e.step}/{e.rule}"], reasons.setdefault(e.reason, len(reasons)), e.start, e.end]
+                for e in edits
+            ],
+            "pieces": [_piece_json(p) for p in pieces],
+            "warnings": [[w.get("start"), w.get("end"), w.get("kind"), w.get("text")] for w in warnings],
+        }
+        blocks.append(f'<script type="application/json" id="doc-{number}">{_script_json(data)}</script>')
+    head = {
+        "summary": manifest.get("summary", {}),
+        "steps": steps,
+        "colours": [step_colour(step) for step in steps],
+        "rules": rules,
+        "reasons": list(reasons),
+        "docs": index_rows,
+        "page": LIST_PAGE_SIZE,
+    }
+    return (
+        _PAGE.replace("/*CSS*/", _css(steps))
+        .replace("<!--HEAD-->", f'<script type="application/json" id="head">{_script_json(head)}</script>')
+        .replace("<!--DOCS-->", "\n".join(blocks))
+        .replace("/*JS*/", _JS)
+    )
+
+
+def write_report(folder: Path, manifest: Mapping, records: Iterable[Mapping], texts: Mapping[str, str]) -> Path:
+    """Write FOLDER/report.html; returns its path."""
+    path = Path(folder) / REPORT
+    path.write_text(build_report(manifest, records, texts), encoding="utf-8", newline="\n")
+    return path
+
+
+def _steps_in_order(seen: Iterable[str]) -> list[str]:
+    seen = set(seen)
+    return [s for s in KNOWN_STEPS] + sorted(seen - set(KNOWN_STEPS))
+
+
+def _piece_json(piece: Piece) -> str | list:
+    """A plain piece is its text; a marked one [text, inserted_by, deleted_by(, warning)]."""
+    if (piece.inserted_by, piece.deleted_by, piece.warning) == (NO_EDIT, NO_EDIT, NO_EDIT):
+        return piece.text
+    if piece.warning == NO_EDIT:
+        return [piece.text, piece.inserted_by, piece.deleted_by]
+    return [piece.text, piece.inserted_by, piece.deleted_by, piece.warning]
+
+
+def _script_json(data) -> str:
+    """JSON that is safe inside a <script> element and encodable as UTF-8.
+
+    >>> _script_json({"a": "</script>"})
+    '{"a":"\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # raw bytes kept as lone surrogates
+        text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _css(steps: list[str]) -> str:
+    rules = []
+    for i, step in enumerate(steps):
+        colour = step_colour(step)
+        rules.append(f".s{i}{{--c:{colour}}}")
+    return "\n".join(rules)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>presswash review report</title>
+<style>
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"DejaVu Sans",sans-serif;color:#222;display:flex;height:100vh}
+#side{width:360px;min-width:300px;border-right:1px solid #ccc;display:flex;flex-direction:column;background:#fafafa}
+#side header{padding:8px 10px;border-bottom:1px solid #ddd}
+#side h1{font-size:16px;margin:0 0 4px}
+#summary{font-size:12px;color:#555}
+#controls{padding:8px 10px;border-bottom:1px solid #ddd;display:flex;flex-direction:column;gap:6px}
+#controls input[type=search],#controls select{width:100%;box-sizing:border-box;padding:3px}
+#steps label{display:inline-block;margin-right:8px;font-size:12px;white-space:nowrap}
+#list{flex:1;overflow:auto;margin:0;padding:0;list-style:none}
+#list li{padding:5px 10px;border-bottom:1px solid #eee;cursor:pointer}
+#list li:hover{background:#eef3fa}#list li.open{background:#dde8f6}
+#list .id{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px}
+.badge{display:inline-block;min-width:14px;padding:0 4px;margin:2px 2px 0 0;border-radius:8px;background:var(--c);color:#fff;font-size:11px;text-align:center}
+.badge.warn{background:#e67e22}.badge.quar{background:#555}
+#pager{padding:6px 10px;border-top:1px solid #ddd;font-size:12px;display:flex;gap:6px;align-items:center}
+main{flex:1;overflow:auto;padding:12px 20px}
+#legend span{margin-right:10px;font-size:12px}
+#text{white-space:pre-wrap;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:13px;max-width:110ch;border-top:1px solid #ddd;padding-top:8px}
+del,ins{color:var(--c);cursor:pointer}
+del{text-decoration:line-through;background:color-mix(in srgb,var(--c) 12%,white)}
+ins{text-decoration:underline;background:color-mix(in srgb,var(--c) 20%,white)}
+.nl::after{content:"\\21b5";opacity:.6}
+.w{outline:2px dashed #e67e22;outline-offset:1px}
+mark{background:#ff0;color:inherit}
+#detail{position:sticky;top:0;background:#fffbe6;border:1px solid #e6d9a0;padding:6px 8px;margin-bottom:8px;font-size:13px;min-height:1.4em}
+#detail code{white-space:pre-wrap}
+.muted{color:#777}
+/*CSS*/
+</style>
+</head>
+<body>
+<nav id="side">
+<header><h1>presswash review</h1><div id="summary"></div></header>
+<div id="controls">
+<input type="search" id="search" placeholder="search document ids and text" aria-label="search">
+<select id="rule" aria-label="rule filter"><option value="">all rules</option></select>
+<div id="steps"></div>
+</div>
+<ul id="list"></ul>
+<div id="pager"><button id="prev">&lt;</button><span id="pageinfo"></span><button id="next">&gt;</button></div>
+</nav>
+<main>
+<div id="legend"></div>
+<div id="detail" class="muted">Open a document on the left. Struck text was deleted, underlined text inserted; colour = step. Hover or click a mark for its rule and reason.</div>
+<h2 id="title"></h2>
+<div id="text"></div>
+</main>
+<!--HEAD-->
+<!--DOCS-->
+<script>
+/*JS*/
+</script>
+</body>
+</html>
+"""
+
+_JS = r"""
+"use strict";
+const H = JSON.parse(document.getElementById("head").textContent);
+const $ = (id) => document.getElementById(id);
+const esc = (s) => s.replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
+const ruleStep = H.rules.map((r) => H.steps.indexOf(r.split("/")[0]));
+const state = {query: "", rule: "", steps: new Set(H.steps.map((_, i) => i)), page: 0, open: -1, matches: []};
+const cache = new Map();
+
+function docData(n) {
+  if (!cache.has(n)) {
+    const el = $("doc-" + n);
+    cache.set(n, el ? JSON.parse(el.textContent) : null);
+  }
+  return cache.get(n);
+}
+function ruleVisible(r) {
+  return state.steps.has(ruleStep[r]) && (state.rule === "" || state.rule === String(r));
+}
+function docMatches(n) {
+  const d = H.docs[n];
+  if (state.rule !== "" || state.steps.size < H.steps.length) {
+    if (!d.rules.some(([r]) => ruleVisible(r))) return false;
+  }
+  if (!state.query) return true;
+  const q = state.query.toLowerCase();
+  if (d.id.toLowerCase().includes(q)) return true;
+  const el = $("doc-" + n);
+  return !!el && el.textContent.toLowerCase().includes(q);
+}
+function setup() {
+  const s = H.summary, total = Object.values(s.edits || {}).reduce((a, b) => a + b, 0);
+  $("summary").textContent = `${s.documents} documents, ${s.cleaned} cleaned, ${s.quarantined} quarantined, ${total} edits`;
+  $("legend").innerHTML = H.steps.map((st, i) => `<span class="s${i}"><span class="badge">&nbsp;</span>${esc(st)}</span>`).join("") +
+    '<span><span class="badge warn">&nbsp;</span>review warning</span>';
+  $("rule").innerHTML += H.rules.map((r, i) => `<option value="${i}">${esc(r)}</option>`).join("");
+  $("steps").innerHTML = H.steps.map((st, i) =>
+    `<label class="s${i}"><input type="checkbox" data-step="${i}" checked><span class="badge">&nbsp;</span>${esc(st)}</label>`).join("");
+  $("steps").addEventListener("change", (ev) => {
+    const i = Number(ev.target.dataset.step);
+    if (ev.target.checked) state.steps.add(i); else state.steps.delete(i);
+    refresh();
+  });
+  $("rule").addEventListener("change", (ev) => { state.rule = ev.target.value; refresh(); });
+  let timer = 0;
+  $("search").addEventListener("input", (ev) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { state.query = ev.target.value.trim(); refresh(); }, 200);
+  });
+  $("prev").addEventListener("click", () => { state.page--; drawList(); });
+  $("next").addEventListener("click", () => { state.page++; drawList(); });
+  $("list").addEventListener("click", (ev) => {
+    const li = ev.target.closest("li");
+    if (li) openDoc(Number(li.dataset.n));
+  });
+  $("text").addEventListener("click", (ev) => {
+    const m = ev.target.closest("[data-e]");
+    if (m) showEdits(m.dataset.e.split(" ").map(Number));
+  });
+  refresh();
+  const wanted = decodeURIComponent(location.hash.slice(1));
+  const start = H.docs.findIndex((d) => d.id === wanted);
+  if (start >= 0) openDoc(start);
+}
+function refresh() {
+  state.matches = [];
+  for (let n = 0; n < H.docs.length; n++) if (docMatches(n)) state.matches.push(n);
+  state.page = 0;
+  drawList();
+  if (state.open >= 0) drawDoc();
+}
+function drawList() {
+  const pages = Math.max(1, Math.ceil(state.matches.length / H.page));
+  state.page = Math.min(Math.max(0, state.page), pages - 1);
+  const rows = state.matches.slice(state.page * H.page, (state.page + 1) * H.page).map((n) => {
+    const d = H.docs[n];
+    const badges = d.by_step.map((c, i) => c ? `<span class="badge s${i}" title="${esc(H.steps[i])}: ${c} edits">${c}</span>` : "").join("") +
+      (d.warnings ? `<span class="badge warn" title="review warnings">${d.warnings}</span>` : "") +
+      (d.status !== "cleaned" ? `<span class="badge quar" title="${esc(d.reason || "")}">${esc(d.status)}</span>` : "");
+    return `<li data-n="${n}" data-id="${esc(d.id)}"${n === state.open ? ' class="open"' : ""}><span class="id">${esc(d.id)}</span><br>${badges}</li>`;
+  });
+  $("list").innerHTML = rows.join("");
+  $("pageinfo").textContent = `${state.matches.length} of ${H.docs.length} documents, page ${state.page + 1} of ${pages}`;
+  $("prev").disabled = state.page === 0;
+  $("next").disabled = state.page >= pages - 1;
+}
+function openDoc(n) {
+  state.open = n;
+  history.replaceState(null, "", "#" + encodeURIComponent(H.docs[n].id));
+  for (const li of $("list").children) li.classList.toggle("open", Number(li.dataset.n) === n);
+  drawDoc();
+}
+function editTitle(data, e) {
+  const [r, reason, start, end] = data.edits[e];
+  return `${H.rules[r]} [${start}, ${end}): ${H.reasons[reason]}`;
+}
+function highlight(text, marked) {
+  let out = esc(text);
+  if (marked) out = out.replace(/\n/g, '<span class="nl"></span>\n');  // a changed line break shows
+  if (state.query) {
+    const q = esc(state.query).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    out = out.replace(new RegExp("(" + q + ")(?![^<]*>)", "gi"), "<mark>$1</mark>");
+  }
+  return out;
+}
+function drawDoc() {
+  const n = state.open, d = H.docs[n], data = docData(n);
+  $("title").textContent = d.id;
+  if (!data) {
+    $("text").innerHTML = `<p class="muted">${esc(d.status)}: ${esc(d.reason || "no text")}</p>`;
+    return;
+  }
+  const shown = (e) => e >= 0 && ruleVisible(data.edits[e][0]);
+  const parts = [];
+  let marks = 0;
+  for (const p of data.pieces) {
+    if (typeof p === "string") { parts.push(highlight(p, false)); continue; }
+    const [text, ins, del, warn = -1] = p;
+    if (del >= 0 && !shown(del)) continue;  // deletion of a hidden rule: show its result only
+    let html = highlight(text, shown(ins) || shown(del));
+    if (shown(ins)) {
+      marks++;
+      const r = data.edits[ins][0];
+      html = `<ins class="s${ruleStep[r]}" data-e="${ins}" data-rule="${esc(H.rules[r])}" title="${esc(editTitle(data, ins))}">${html}</ins>`;
+    }
+    if (shown(del)) {
+      marks++;
+      const r = data.edits[del][0];
+      const es = shown(ins) ? `${del} ${ins}` : `${del}`;
+      html = `<del class="s${ruleStep[r]}" data-e="${es}" data-rule="${esc(H.rules[r])}" title="${esc(editTitle(data, del))}">${html}</del>`;
+    }
+    if (warn >= 0) {
+      const w = data.warnings[warn];
+      html = `<span class="w" data-warning="${warn}" title="${esc(`warning ${w[2]}: ${w[3] || ""}`)}">${html}</span>`;
+    }
+    parts.push(html);
+  }
+  $("text").innerHTML = parts.join("");
+  const counts = d.by_step.map((c, i) => c ? `${H.steps[i]} ${c}` : "").filter(Boolean).join(", ");
+  $("detail").className = "muted";
+  $("detail").textContent = `${data.edits.length} edits (${counts || "none"}), ${marks} marks shown, ${data.warnings.length} warnings. Click a mark for details.`;
+}
+function showEdits(list) {
+  const data = docData(state.open);
+  $("detail").className = "";
+  $("detail").innerHTML = list.map((e) => {
+    const [r, reason, start, end] = data.edits[e];
+    return `<b class="s${ruleStep[r]}" style="color:var(--c)">${esc(H.rules[r])}</b> at [${start}, ${end}) of the text entering the step: ${esc(H.reasons[reason])}`;
+  }).join("<br>");
+}
+setup();
+"""
+
+
+# Markers of the plain-text diff (stdout not a terminal), as in `wdiff`.
+PLAIN_DELETE = ("[-", "-]")
+PLAIN_INSERT = ("{+", "+}")
+
+
+def plain_diff(pieces: list[Piece]) -> str:
+    """The edit history as plain text: [-deleted-] and {+inserted+} runs.
+
+    >>> plain_diff([Piece("a"), Piece("  ", deleted_by=0), Piece(" ", inserted_by=0), Piece("b")])
+    'a[-  -]{+ +}b'
+    """
+    out = []
+    for piece in pieces:
+        text = piece.text
+        if piece.inserted_by != NO_EDIT:
+            text = PLAIN_INSERT[0] + text + PLAIN_INSERT[1]
+        if piece.deleted_by != NO_EDIT:
+            text = PLAIN_DELETE[0] + text + PLAIN_DELETE[1]
+        out.append(text)
+    return "".join(out)
+
+
+def rich_diff(pieces: list[Piece], edits: list[Edit]):
+    """The edit history as a `rich` Text: deletions struck, insertions
+    underlined, coloured by step; a deleted line break shows as a visible mark."""
+    from rich.text import Text
+
+    text = Text()
+    for piece in pieces:
+        style = ""
+        if piece.inserted_by != NO_EDIT:
+            style = f"underline {terminal_colour(edits[piece.inserted_by].step)}"
+        if piece.deleted_by != NO_EDIT:
+            style = f"strike {terminal_colour(edits[piece.deleted_by].step)}"
+            if piece.inserted_by != NO_EDIT:
+                style += " underline"
+        shown = piece.text.replace("\n", "\u21b5\n") if style else piece.text
+        text.append(shown, style=style or None)
+    return text
