@@ -13,6 +13,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from cleaners.pipeline import CorpusContext, CorpusStats, run_step
 from flows.config import DEFAULT_BATCH_SIZE, make_config
@@ -21,6 +22,10 @@ from flows.report import REPORT
 
 # Batches are handed from task to task in memory; nothing to cache yet.
 TASK_OPTIONS = dict(cache_policy=NO_CACHE)
+# The corpus context (lexicon, line counts, rules) goes to every cleaning task
+# inside `quote`: Prefect otherwise walks every object in it looking for
+# futures, once per task, which cost more than the cleaning itself (a 5 MB
+# corpus: 70 s instead of 15 s).
 
 
 @task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
@@ -81,7 +86,7 @@ def clean_corpus(
         decode_batch.submit(paths[i : i + config.batch_size], config.src)
         for i in range(0, len(paths), config.batch_size)
     ]
-    context = build_context.submit([learn_corpus.submit(b) for b in batches], config.rule_packs)
+    context = quote(build_context([learn_corpus.submit(b) for b in batches], config.rule_packs))
     for step in config.steps:
         batches = [clean_batch.submit(step, batch, context) for batch in batches]
     manifest = write_batches.submit(batches, config.out, config.src).result()
