@@ -115,7 +115,7 @@ def restore_text(text: str, edits: Iterable[Edit]) -> str:
 
 
 def edit_from_match(
-    match: "regex.Match", step: str, rule: str, reason: str, after: str = "", group: int = 0
+    match: "regex.Match", step: str, rule: str, reason: str, after: str = "", group: int | str = 0
 ) -> Edit:
     """An edit that replaces a regex match (or one of its groups) by `after`.
 

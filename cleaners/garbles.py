@@ -1,11 +1,14 @@
 """repair_garbles: broken quoting, doubled dashes and misspelled names.
 
 Spinners, translators and careless scrapers leave quote marks doubled
-(`“”No`), turned the wrong way, glued to the next word (`limits“Partnership`)
-or closed with the wrong mark (`“no-limits’`), and dashes doubled (`— —`).
-Quote repairs work paragraph by paragraph on curly double quotes, following
-which quotes are open; straight quotes have no orientation to get wrong and
-are left alone. Names are repaired from corpus consensus (`cleaners.names`).
+(`“”No`), turned the wrong way, glued to the next word (`limits“Partnership`),
+closed with the wrong mark (`“no-limits’`) or missing where a paragraph opens
+with quoted speech (`China is willing," Xi remarked`); dashes doubled
+(`— —`), spaces before punctuation, `$ 5`, and words said twice.
+Quote repairs work paragraph by paragraph, following which quotes are open;
+orientation is only repaired on curly marks. Names are repaired from corpus
+consensus (`cleaners.names`). Spans that look garbled but are not safe to
+repair are left to `cleaners.review`.
 """
 
 from __future__ import annotations
@@ -36,7 +39,33 @@ WORD_CHAR_RE = regex.compile(r"[\p{L}\p{M}\p{N}]")
 # which is right there: such paragraphs are not ours to re-orient.
 LOW_OPENING_MARKS = ("„", "‚")
 
+# A paragraph that opens with quoted speech whose opening mark was lost: its
+# first quote mark closes a quote (`willing,"`) and a speech verb follows
+# within a few words (`Xi remarked`, `he said`).
+MISSING_OPENER_RE = regex.compile(
+    r"""^[^"“”]{1,300}?[,.!?](?P<mark>["”])\s+(?:[\p{L}.'’-]+\s+){0,3}"""
+    r"(?:said|says|told|added|remarked|stated|asked|noted|explained|wrote|insisted|warned|declared|replied|continued)\b"
+)
+# Spacing and punctuation left by spinners and translators: (rule, pattern,
+# replacement). Each pattern matches only spaces or marks, never words.
+SPACE_BEFORE_PUNCTUATION_RE = regex.compile(r"(?<=[\p{L}\p{N}\"”’)])[ ]+(?=[,.;:!?](?:\s|$|[\"”’]))")
+# French sets a space before ; : ! ? on purpose: a paragraph that does so this
+# often (or uses guillemets) follows that convention and is left alone.
+FRENCH_SPACING_RE = regex.compile(r"[«»]|[\p{L}] [;:!?]")
+MIN_FRENCH_SPACINGS = 2
+CURRENCY_SPACE_RE = regex.compile(r"(?<=(?:^|[\s(])[$€£¥])[ ]+(?=\d)")
+# A lower-case word said twice in a row, as spinners and broken line joins
+# leave it; doubles that English uses on purpose are listed.
+REPEATED_WORD_RE = regex.compile(r"(?<![\p{L}\p{N}'’-])(?P<word>\p{Ll}+)(?P<again> (?P=word))(?![\p{L}\p{N}'’-])")
+LEGITIMATE_DOUBLES = frozenset(
+    "had that is was do does did very so no yes ha bye knock chop tut pom far long many much more now blah la dum".split()
+)
+
 REASONS = {
+    "missing-opening-quote": "a paragraph opens with quoted speech but its opening mark is missing",
+    "space-before-punctuation": "a space before a punctuation mark",
+    "currency-space": "a space between a currency sign and its amount",
+    "repeated-word": "a word said twice in a row",
     "doubled-quote": "a quote mark doubled where one is meant",
     "quote-orientation": "a quote mark turned the wrong way for where it stands",
     "glued-quote": "a closing quote glued to the next word",
@@ -53,11 +82,70 @@ def repair_garbles(text: str, lexicon: NameLexicon | None = None, index: dict | 
     >>> apply_edits(t, repair_garbles(t))
     'In February, “No limits” Partnership began — and ended.\\n'
     """
-    edits = [edit for p in paragraphs(text) for edit in repair_quotes(p.group(), p.start())]
+    edits, previous = [], ""
+    for p in paragraphs(text):
+        edits += repair_quotes(p.group(), p.start())
+        edits += missing_opening_quote(p.group(), previous, p.start())
+        edits += repair_spacing(p.group(), p.start())
+        previous = p.group()
     edits += [_edit(m, "doubled-dash", m.group(1)) for m in DOUBLED_DASH_RE.finditer(text)]
     if lexicon is not None:
         edits += repair_names(text, lexicon, index if index is not None else lexicon.consensus_index())
+    edits = _without_overlaps(edits)
     return [edit for p in paragraphs(text) for edit in _unicode_safe(p, edits)]
+
+
+def missing_opening_quote(paragraph: str, previous: str = "", offset: int = 0) -> list[Edit]:
+    """An edit that restores the opening mark of a paragraph that starts with
+    quoted speech, in the style of its closing mark.
+
+    >>> [(e.start, e.after) for e in missing_opening_quote('China is willing," Xi remarked.')]
+    [(0, '"')]
+    >>> missing_opening_quote('He is willing," Xi remarked.', previous='“The first part of the quote,')
+    []
+    """
+    match = MISSING_OPENER_RE.match(paragraph)
+    if match is None or not paragraph[:1].isupper():
+        return []
+    if _ends_inside_quote(previous):
+        return []  # a quotation running on from the paragraph before
+    opener = '"' if match.group("mark") == '"' else OPEN
+    rule = "missing-opening-quote"
+    return [Edit(STEP, rule, offset, offset, "", opener, REASONS[rule])]
+
+
+def _ends_inside_quote(paragraph: str) -> bool:
+    curly = paragraph.count(OPEN) > paragraph.count(CLOSE)
+    straight = paragraph.count('"') % 2 == 1
+    return curly or straight
+
+
+def repair_spacing(paragraph: str, offset: int = 0) -> list[Edit]:
+    """Edits that remove spaces before punctuation and after currency signs,
+    and a word said twice.
+
+    >>> t = "Prices rose to $ 5 , the the highest level ."
+    >>> [(e.rule, e.before) for e in repair_spacing(t)]
+    [('space-before-punctuation', ' '), ('space-before-punctuation', ' '), ('currency-space', ' '), ('repeated-word', ' the')]
+    """
+    edits = []
+    if len(FRENCH_SPACING_RE.findall(paragraph)) < MIN_FRENCH_SPACINGS:
+        edits += [_edit(m, "space-before-punctuation", "", offset) for m in SPACE_BEFORE_PUNCTUATION_RE.finditer(paragraph)]
+    edits += [_edit(m, "currency-space", "", offset) for m in CURRENCY_SPACE_RE.finditer(paragraph)]
+    for m in REPEATED_WORD_RE.finditer(paragraph):
+        if m.group("word") not in LEGITIMATE_DOUBLES:
+            edits.append(_edit(m, "repeated-word", "", offset, group="again"))
+    return edits
+
+
+def _without_overlaps(edits: list[Edit]) -> list[Edit]:
+    """Edits sorted by position; of two that overlap, the first stays."""
+    kept, end = [], -1
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start >= end:
+            kept.append(edit)
+            end = edit.end
+    return kept
 
 
 def _unicode_safe(paragraph: regex.Match, edits: list[Edit]) -> list[Edit]:
@@ -133,5 +221,6 @@ def _close_scare_quote(paragraph: str, start: int, end: int, offset: int) -> lis
     return [Edit(STEP, rule, offset + match.start(), offset + match.end(), "’", CLOSE, REASONS[rule])]
 
 
-def _edit(match: regex.Match, rule: str, after: str) -> Edit:
-    return edit_from_match(match, STEP, rule, REASONS[rule], after)
+def _edit(match: regex.Match, rule: str, after: str, offset: int = 0, group: int | str = 0) -> Edit:
+    edit = edit_from_match(match, STEP, rule, REASONS[rule], after, group)
+    return replace(edit, start=edit.start + offset, end=edit.end + offset) if offset else edit

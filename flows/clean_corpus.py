@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from cleaners.pipeline import CorpusContext, CorpusStats, run_step
+from cleaners.review import review_warnings
 from flows.config import DEFAULT_BATCH_SIZE, make_config
 from flows.corpus_io import Document, list_sources, read_document, write_corpus
 from flows.report import REPORT
@@ -54,6 +55,13 @@ def clean_batch(step: str, batch: list[Document], context: CorpusContext) -> lis
     return batch
 
 
+@task(**TASK_OPTIONS)
+def review_batch(batch: list[Document]) -> list[Document]:
+    for doc in batch:
+        doc.warnings = review_warnings(doc.text)
+    return batch
+
+
 @task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
 def write_batches(batches: list[list[Document]], out: Path, src: Path) -> dict:
     return write_corpus((doc for batch in batches for doc in batch), out, src)
@@ -89,6 +97,7 @@ def clean_corpus(
     context = quote(build_context([learn_corpus.submit(b) for b in batches], config.rule_packs))
     for step in config.steps:
         batches = [clean_batch.submit(step, batch, context) for batch in batches]
+    batches = [review_batch.submit(batch) for batch in batches]
     manifest = write_batches.submit(batches, config.out, config.src).result()
     publish_summary(manifest, config.out)
     return manifest
@@ -119,7 +128,7 @@ def summary_markdown(manifest: dict, out: Path) -> str:
         f"# presswash: {summary['cleaned']} documents cleaned into `{out}`",
         "",
         f"{summary['documents']} documents, {summary['quarantined']} quarantined, "
-        f"{sum(summary['edits'].values())} edits.",
+        f"{sum(summary['edits'].values())} edits, {sum(summary.get('warnings', {}).values())} review warnings.",
         "",
         f"Review every edit in [{report.as_posix()}]({report.as_uri() if report.is_absolute() else report.as_posix()}).",
         "",

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from cleaners.decode import decode_bytes, encode_text
 from cleaners.edits import Edit, restore_text
+from cleaners.review import Warning
 from flows.report import write_report
 
 CHANGELOG = "changelog.jsonl"
@@ -46,6 +47,7 @@ class Document:
     raw_chars: int
     text: str
     edits: list[Edit] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)  # review list, offsets into the clean text
 
 
 def list_sources(src: Path) -> list[Path]:
@@ -103,7 +105,7 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
                 "chars_in": doc.raw_chars,
                 "chars_out": len(doc.text),
                 "edits": dict(sorted(counts.items())),
-                "warnings": [],
+                "warnings": [w.to_record() for w in doc.warnings],
                 "cluster": None,
                 "near_duplicate_of": None,
             }
@@ -112,6 +114,7 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
         "cleaned": len(entries),
         "quarantined": 0,
         "edits": dict(sorted(totals.items())),
+        "warnings": dict(sorted(Counter(w.kind for doc in documents for w in doc.warnings).items())),
     }
     manifest = {"summary": summary, "documents": entries}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
