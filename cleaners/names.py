@@ -68,7 +68,7 @@ class NameLexicon:
         >>> sorted(lexicon.documents)
         ['Kassym-Jomart', 'President', 'Tokayev']
         >>> sorted(lexicon.neighbours["Tokayev"])
-        ['Kassym-Jomart', 'today']
+        ['Kassym-Jomart', 'Kassym-Jomart today', 'today']
         """
         lexicon = cls()
         for name, context in _names_in(text).items():
@@ -128,7 +128,9 @@ def _consensus_spelling(variant, neighbours, lexicon, index) -> tuple[str, str] 
             continue  # plural, possessive or a longer name, not a misspelling
         if OSA.distance(variant, candidate) != 1 or _same_up_to_convention(variant, candidate):
             continue
-        shared = sorted(w for w in neighbours & set(lexicon.neighbours.get(candidate, ())) if w.lower() not in STOPWORDS)
+        shared = sorted(
+            w for w in neighbours & set(lexicon.neighbours.get(candidate, ())) if " " in w or w.lower() not in STOPWORDS
+        )
         if shared:
             found.append((candidate, shared))
     if len(found) != 1:
@@ -156,10 +158,11 @@ def _names_in(text: str) -> dict[str, set[str]]:
             if not _is_name(name) or _starts_sentence(paragraph, word.start()):
                 continue
             context = names.setdefault(name, set())
-            if i > 0:
-                context.add(words[i - 1].group())
-            if i + 1 < len(words):
-                context.add(words[i + 1].group())
+            before = words[i - 1].group() if i > 0 else None
+            after = words[i + 1].group() if i + 1 < len(words) else None
+            context.update(w for w in (before, after) if w)
+            if before and after:  # both neighbours together: evidence even when both are common words
+                context.add(f"{before} {after}")
     return names
 
 

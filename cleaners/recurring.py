@@ -23,9 +23,10 @@ REASON = "a short line that recurs in {documents} or more documents of the corpu
 
 WORD_RE = regex.compile(r"\w+")
 SENTENCE_END_RE = regex.compile(r"[.!?。！？…][\"”’»)\]]*$")
-# Lines longer than this are never learned: boilerplate lines are short, and
-# a longer recurring line is more likely a quotation several outlets carry.
-MAX_LEARNED_WORDS = 12
+# Lines longer than this are never learned. Furniture labels run one to six
+# words (Share this, Most Popular, Related Stories); longer short lines are
+# headlines and subheads, which copies of one story share, or quotations.
+MAX_LEARNED_WORDS = 6
 # A cheap bound first: twelve words of even 25 characters each.
 MAX_LEARNED_CHARS = MAX_LEARNED_WORDS * 26
 # ... and a line of at least this many words that ends like a sentence is a
