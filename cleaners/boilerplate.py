@@ -46,7 +46,7 @@ class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="stable id, in the changelog")
-    kind: Literal["paragraph", "suffix"]
+    kind: Literal["paragraph", "suffix", "inline"]
     pattern: str = Field(min_length=1)
     reason: str = Field(min_length=1)
     language: str = "*"
@@ -72,6 +72,7 @@ class RuleSet:
 
     paragraph_rules: tuple[tuple[Rule, regex.Pattern], ...]
     suffix_rules: tuple[tuple[Rule, regex.Pattern], ...]
+    inline_rules: tuple[tuple[Rule, regex.Pattern], ...] = ()
     # All paragraph rules in one pattern: one match tells whether any rule
     # may fire, so most paragraphs cost one regex call, not one per rule.
     any_paragraph_rule: regex.Pattern | None = None
@@ -88,7 +89,8 @@ class RuleSet:
         paragraph = tuple((r, regex.compile(r.pattern)) for r in rules if r.kind == "paragraph")
         any_paragraph = regex.compile("|".join(f"(?:{_scoped(r.pattern)})" for r, _ in paragraph)) if paragraph else None
         suffix = tuple((r, regex.compile(rf"\s*(?:{r.pattern})$")) for r in rules if r.kind == "suffix")
-        return cls(paragraph, suffix, any_paragraph)
+        inline = tuple((r, regex.compile(r.pattern)) for r in rules if r.kind == "inline")
+        return cls(paragraph, suffix, inline_rules=inline, any_paragraph_rule=any_paragraph)
 
 
 def load_pack(path: Path) -> list[Rule]:
@@ -149,12 +151,37 @@ def _judge(paragraph: regex.Match, rules: RuleSet, recurring: frozenset[bytes]) 
     if recurring and line_key(body) in recurring:
         return (RECURRING_RULE, RECURRING_REASON.format(documents=MIN_RECURRING_DOCS)), []
     run_in = run_in_junk(body)
-    if run_in and run_in[-1][2] == RULE_TRAILING:
-        suffixes = []  # the footer span holds them
-    start = paragraph.start()
-    return None, suffixes + [
-        Edit(STEP, rule_id, start + s, start + e, body[s:e], "", PAGE_DUMP_REASONS[rule_id]) for s, e, rule_id in run_in
-    ]
+    if run_in:  # the page-dump spans cover the credits and markup there
+        suffixes = [] if run_in[-1][2] == RULE_TRAILING else suffixes
+        start = paragraph.start()
+        return None, suffixes + [
+            Edit(STEP, rule_id, start + s, start + e, body[s:e], "", PAGE_DUMP_REASONS[rule_id]) for s, e, rule_id in run_in
+        ]
+    end = suffixes[-1].start - paragraph.start() if suffixes else len(body)
+    return None, _inline_edits(body[:end], paragraph.start(), rules) + suffixes
+
+
+def _inline_edits(body: str, offset: int, rules: RuleSet) -> list[Edit]:
+    """Markup left inside running text. A match between two spaces goes with
+    one of them, so no double space and no space at an end is left; a match
+    glued to a word goes alone.
+
+    >>> rules = RuleSet.load()
+    >>> [(e.before, e.after) for e in _inline_edits("Rain <br/> fell &lt;b&gt;hard.", 0, rules)]
+    [(' <br/>', ''), ('&lt;b&gt;', '')]
+    """
+    edits, cursor = [], 0
+    matches = sorted((m.start(), m.end(), rule) for rule, pattern in rules.inline_rules for m in pattern.finditer(body))
+    for start, end, rule in matches:
+        if start < cursor or (start == 0 and end == len(body)):
+            continue  # overlapping, or the whole paragraph (a paragraph rule's job)
+        space_before = start == 0 or body[start - 1] == " "
+        space_after = end == len(body) or body[end] == " "
+        if space_before and space_after:  # take one of the two spaces along
+            start, end = (start - 1, end) if start > 0 else (start, end + 1)
+        edits.append(Edit(STEP, rule.id, offset + start, offset + end, body[start:end], "", rule.reason))
+        cursor = end
+    return edits
 
 
 def _captions(found: list[regex.Match], doomed: dict[int, tuple[str, str]], rules: RuleSet) -> dict[int, tuple[str, str]]:
