@@ -14,6 +14,7 @@ import codecs
 from dataclasses import dataclass
 
 import charset_normalizer
+import regex
 
 UTF8 = "utf-8"
 # Raw bytes that decode as nothing better are kept as lone surrogates under
@@ -107,3 +108,39 @@ def _round_trip(raw: bytes, codec: str) -> str | None:
         return text if text.encode(codec) == raw else None
     except (UnicodeError, LookupError):
         return None
+
+
+# Raw bytes that start like these are files of another kind, named .txt.
+MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or an Office document)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"RIFF", "RIFF media file"),
+    (b"\x00\x00\x01\x00", "icon image"),
+)
+# Text, even damaged, is mostly not control characters: above this share of
+# C0/C1 controls (tab and line ends aside) the bytes are data, not text.
+MAX_CONTROL_SHARE = 0.3
+CONTROL_RE = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
+def binary_kind(raw: bytes, decoded: Decoded) -> str | None:
+    """What a file is when it is not text, or None when it is text.
+
+    >>> binary_kind(b"\\x89PNG\\r\\n\\x1a\\n....", decode_bytes(b"\\x89PNG\\r\\n\\x1a\\n...."))
+    'PNG image'
+    >>> binary_kind(b"plain text", decode_bytes(b"plain text")) is None
+    True
+    """
+    for magic, kind in MAGIC_NUMBERS:
+        if raw.startswith(magic):
+            return kind
+    text = decoded.text
+    if text and len(CONTROL_RE.findall(text)) > MAX_CONTROL_SHARE * len(text):
+        return "binary data (mostly control characters)"
+    return None

@@ -18,7 +18,7 @@ from prefect.utilities.annotations import quote
 from cleaners.pipeline import CorpusContext, CorpusStats, run_step
 from cleaners.review import review_warnings
 from flows.config import DEFAULT_BATCH_SIZE, make_config
-from flows.corpus_io import Document, list_sources, read_document, write_corpus
+from flows.corpus_io import QUARANTINED, Document, list_sources, read_document, write_corpus
 from flows.report import REPORT
 
 # Batches are handed from task to task in memory; nothing to cache yet.
@@ -31,7 +31,11 @@ TASK_OPTIONS = dict(cache_policy=NO_CACHE)
 
 @task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
 def decode_batch(paths: list[Path], src: Path) -> list[Document]:
-    return [read_document(path, src) for path in paths]
+    batch = [read_document(path, src) for path in paths]
+    for doc in batch:
+        if doc.status == QUARANTINED:
+            get_run_logger().warning("quarantined %s: %s", doc.source, doc.reason)
+    return batch
 
 
 @task(**TASK_OPTIONS)
@@ -50,7 +54,14 @@ def build_context(stats: list[CorpusStats], rule_packs: list[Path]) -> CorpusCon
 @task(**TASK_OPTIONS, task_run_name="{step}")
 def clean_batch(step: str, batch: list[Document], context: CorpusContext) -> list[Document]:
     for doc in batch:
-        doc.text, edits = run_step(step, doc.text, context)
+        if doc.status == QUARANTINED:
+            continue
+        try:
+            doc.text, edits = run_step(step, doc.text, context)
+        except Exception as error:  # one document's failure must not end the run
+            doc.quarantine(f"{step} failed: {type(error).__name__}: {error}")
+            get_run_logger().warning("quarantined %s: %s", doc.source, doc.reason)
+            continue
         doc.edits += edits
     return batch
 

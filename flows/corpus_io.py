@@ -6,7 +6,9 @@ Output layout (DST):
   order and each document's edits in chain order;
 - `manifest.json`: per-document facts (source, encoding, hashes, edit counts)
   and a summary;
-- `report.html`: the review page of every edit (`flows/report.py`).
+- `report.html`: the review page of every edit (`flows/report.py`);
+- `quarantine/<source>`: the raw bytes of every file that was not cleaned
+  (binary data, a cleaner failed), kept as they were; the manifest says why.
 
 DST is written as a whole: into a temporary sibling folder first, swapped in
 at the end, so a failed run leaves the previous output as it was.
@@ -23,13 +25,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners.decode import decode_bytes, encode_text
+from cleaners.decode import binary_kind, decode_bytes, encode_text
 from cleaners.edits import Edit, restore_text
 from cleaners.review import Warning
 from flows.report import write_report
 
 CHANGELOG = "changelog.jsonl"
 MANIFEST = "manifest.json"
+QUARANTINE = "quarantine"
+CLEANED, QUARANTINED = "cleaned", "quarantined"
 
 
 class OutputError(RuntimeError):
@@ -48,46 +52,113 @@ class Document:
     text: str
     edits: list[Edit] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)  # review list, offsets into the clean text
+    status: str = CLEANED
+    reason: str | None = None  # why it was quarantined
+
+    def quarantine(self, reason: str) -> None:
+        """Take the document out of the chain; its raw bytes are kept as they are."""
+        self.status, self.reason, self.text, self.edits, self.warnings = QUARANTINED, reason, "", [], []
 
 
 def list_sources(src: Path) -> list[Path]:
-    """The *.txt files directly in SRC, in name order (so runs are repeatable)."""
-    return sorted(p for p in src.glob("*.txt") if p.is_file())
+    """Every entry named *.txt directly in SRC, in name order (so runs are
+    repeatable): files, and also what is not a readable file, so that each
+    gets a line in the manifest saying why it was not cleaned."""
+    return sorted(src.glob("*.txt"))
 
 
 def read_document(path: Path, src: Path) -> Document:
-    """Read and decode one raw file."""
-    raw = path.read_bytes()
+    """Read and decode one raw file, or quarantine it with the reason."""
+    doc = Document(path.stem, path.relative_to(src).as_posix(), encoding="", raw_sha256="", raw_chars=0, text="")
+    problem = _unreadable(path, src)
+    if problem is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            problem = f"cannot read it: {error.strerror or error}"
+    if problem is not None:
+        doc.quarantine(problem)
+        return doc
     decoded = decode_bytes(raw)
-    return Document(
-        id=path.stem,
-        source=path.relative_to(src).as_posix(),
-        encoding=decoded.encoding,
-        raw_sha256=hashlib.sha256(raw).hexdigest(),
-        raw_chars=len(decoded.text),
-        text=decoded.text,
-    )
+    doc.encoding, doc.raw_sha256 = decoded.encoding, hashlib.sha256(raw).hexdigest()
+    doc.raw_chars, doc.text = len(decoded.text), decoded.text
+    kind = binary_kind(raw, decoded)
+    if kind is not None:
+        doc.quarantine(f"not text: {kind}")
+    return doc
+
+
+def _unreadable(path: Path, src: Path) -> str | None:
+    """Why an entry of SRC is not read as a document, or None."""
+    if path.is_symlink() and not path.resolve().is_relative_to(src.resolve()):
+        return "a symbolic link to a file outside SRC; not followed"
+    if not path.exists():
+        return "a broken symbolic link"
+    if not path.is_file():
+        return "not a regular file (a directory, pipe or device)"
+    return None
 
 
 def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
     """Write DST atomically; return the manifest."""
     out = Path(out)
     check_output_folder(out, src)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    _remove_stale_staging(out)
+    staging = out.parent / f"{STAGING_PREFIX.format(name=out.name)}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        manifest = _write_into(staging, sorted(documents, key=lambda d: d.id))
+        manifest = _write_into(staging, sorted(documents, key=lambda d: d.id), Path(src))
         _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest
 
 
-def _write_into(folder: Path, documents: list[Document]) -> dict:
+# A run writes DST into a sibling named like this, then swaps it in; one
+# killed mid-run leaves it behind, and the next run removes it.
+STAGING_PREFIX = ".{name}.partial-"
+
+
+def _remove_stale_staging(out: Path) -> None:
+    for stale in out.parent.glob(f"{STAGING_PREFIX.format(name=out.name)}*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _quarantine_copy(doc: Document, src: Path, folder: Path) -> str | None:
+    """Keep a quarantined file's raw bytes in DST/quarantine; its path there,
+    or None when there is nothing to keep (unreadable, a link, a folder)."""
+    path = src / doc.source
+    if not doc.raw_sha256 or path.is_symlink() or not path.is_file():
+        return None
+    raw = path.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != doc.raw_sha256:
+        raise OutputError(f"{path} changed while presswash was running; run it again")
+    kept = Path(QUARANTINE) / doc.source
+    (folder / kept).parent.mkdir(parents=True, exist_ok=True)
+    (folder / kept).write_bytes(raw)
+    return kept.as_posix()
+
+
+def _write_into(folder: Path, documents: list[Document], src: Path) -> dict:
     entries, totals, records = {}, Counter(), []
     with open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog:
         for doc in documents:
+            if doc.status == QUARANTINED:
+                entries[doc.id] = _quarantined_entry(doc, _quarantine_copy(doc, src, folder))
+                continue
             clean = doc.text.encode("utf-8")
             (folder / f"{doc.id}.txt").write_bytes(clean)
             counts = Counter(f"{e.step}/{e.rule}" for e in doc.edits)
@@ -97,7 +168,7 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
                 changelog.write(_json_line(records[-1]))
             entries[doc.id] = {
                 "source": doc.source,
-                "status": "cleaned",
+                "status": CLEANED,
                 "reason": None,
                 "raw_sha256": doc.raw_sha256,
                 "clean_sha256": hashlib.sha256(clean).hexdigest(),
@@ -109,17 +180,35 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
                 "cluster": None,
                 "near_duplicate_of": None,
             }
+    statuses = Counter(entry["status"] for entry in entries.values())
     summary = {
         "documents": len(entries),
-        "cleaned": len(entries),
-        "quarantined": 0,
+        "cleaned": statuses[CLEANED],
+        "quarantined": statuses[QUARANTINED],
         "edits": dict(sorted(totals.items())),
         "warnings": dict(sorted(Counter(w.kind for doc in documents for w in doc.warnings).items())),
     }
     manifest = {"summary": summary, "documents": entries}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_report(folder, manifest, records, {doc.id: doc.text for doc in documents})
+    texts = {doc.id: doc.text for doc in documents if doc.status == CLEANED}
+    write_report(folder, manifest, records, texts)
     return manifest
+
+
+def _quarantined_entry(doc: Document, kept: str | None) -> dict:
+    return {
+        "source": doc.source,
+        "status": QUARANTINED,
+        "reason": doc.reason,
+        "raw_sha256": doc.raw_sha256 or None,
+        "clean_sha256": None,
+        "encoding": doc.encoding or None,
+        "quarantine": kept,
+        "edits": {},
+        "warnings": [],
+        "cluster": None,
+        "near_duplicate_of": None,
+    }
 
 
 def _json_line(record: dict) -> str:
@@ -171,8 +260,13 @@ def restore_corpus(dst: Path, out: Path) -> int:
                 raise OutputError(f"{dst / CHANGELOG}, line {number}: not an edit record ({error})") from None
     restored = 0
     for doc_id, entry in manifest["documents"].items():
-        clean = (dst / f"{doc_id}.txt").read_text(encoding="utf-8")
-        raw = encode_text(restore_text(clean, changelog.get(doc_id, [])), entry["encoding"])
+        if entry["status"] == QUARANTINED:
+            if not entry.get("quarantine"):
+                continue  # nothing was read: a folder, a link, an unreadable file
+            raw = (dst / entry["quarantine"]).read_bytes()
+        else:
+            clean = (dst / f"{doc_id}.txt").read_text(encoding="utf-8")
+            raw = encode_text(restore_text(clean, changelog.get(doc_id, [])), entry["encoding"])
         if hashlib.sha256(raw).hexdigest() != entry["raw_sha256"]:
             raise OutputError(f"{doc_id}: restored bytes do not match the raw hash in the manifest")
         target = out / entry["source"]
