@@ -2,6 +2,7 @@
 
   presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE]
   presswash restore DST --out DIR
+  presswash serve [--name local]
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ presswash output is never replaced. The run goes through the Prefect flow
 """
 
 
+# `prefect deployment run 'clean-corpus/local'` (README, prefect.yaml).
+DEPLOYMENT_NAME = "local"
+
+SERVE_EPILOG = """\
+runs execute in a subprocess whose working directory is this command's:
+relative --param src=... / out=... paths resolve against it.
+Stop with SIGTERM (Ctrl-C in a terminal).
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -56,12 +67,10 @@ def _clean(args: argparse.Namespace) -> int:
             args.config, src=args.src, out=args.out, steps=steps, batch_size=args.batch_size,
             rule_packs=args.rule_pack or None,
         )
-        _check_rule_packs(config.rule_packs)
         check_output_folder(config.out, config.src)
     except (ConfigError, ValueError, OutputError) as error:
         return _fail(error)
-    for name, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(name, value)
+    _set_prefect_defaults()
     from flows.clean_corpus import clean_corpus
 
     try:
@@ -76,12 +85,29 @@ def _clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_rule_packs(packs) -> None:
-    """Fail before Prefect starts if a user's rule pack is bad."""
-    from cleaners.boilerplate import load_pack
+def _serve(args: argparse.Namespace) -> int:
+    """Serve `clean-corpus` as deployment `clean-corpus/NAME` until SIGTERM."""
+    _set_prefect_defaults()
+    from prefect.settings import get_current_settings
 
-    for pack in packs:
-        load_pack(pack)
+    if not get_current_settings().api.url:
+        return _fail(SERVE_NEEDS_SERVER)
+    from flows.clean_corpus import clean_corpus
+
+    clean_corpus.serve(name=args.name, print_starting_message=True)
+    return 0
+
+
+SERVE_NEEDS_SERVER = (
+    "presswash serve needs a running Prefect server that `prefect deployment run` can reach too: "
+    "start one with `prefect server start --host 127.0.0.1 --port 4200 --no-ui --analytics-off` "
+    "and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+)
+
+
+def _set_prefect_defaults() -> None:
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
 
 
 def _restore(args: argparse.Namespace) -> int:
@@ -125,6 +151,14 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("dst", type=Path, metavar="DST", help="a folder written by `presswash clean`")
     restore.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="where to write the raw files")
     restore.set_defaults(run=_restore)
+
+    serve = commands.add_parser(
+        "serve", help="serve the flow as deployment clean-corpus/NAME for `prefect deployment run`",
+        epilog=SERVE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve clean-corpus as a deployment on the Prefect server of PREFECT_API_URL until stopped.",
+    )
+    serve.add_argument("--name", default=DEPLOYMENT_NAME, help=f"deployment name (default {DEPLOYMENT_NAME})")
+    serve.set_defaults(run=_serve)
     return parser
 
 
