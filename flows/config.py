@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cleaners.boilerplate import load_pack
 from cleaners.pipeline import DEFAULT_CHAIN, STEPS
 
 # Documents per task. Prefect costs 6-10 ms per task run (shared/PREFECT.md);
@@ -51,10 +52,12 @@ class CleanConfig(BaseModel):
 
     @field_validator("rule_packs")
     @classmethod
-    def _packs_exist(cls, packs: list[Path]) -> list[Path]:
+    def _packs_load(cls, packs: list[Path]) -> list[Path]:
+        """Load each pack now, so a bad rule fails the run before any document is read."""
         for pack in packs:
             if not pack.is_file():
                 raise ValueError(f"rule pack {pack} does not exist")
+            load_pack(pack)
         return packs
 
 

@@ -130,6 +130,35 @@ def test_a_user_rule_pack_is_applied(prefect_harness, tmp_path):
     assert manifest["documents"]["004_c1566947fe81e285"]["edits"]["strip_boilerplate/kremlin-statement"] == 1
 
 
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"src": "no/such/folder"}, "src: Value error, no/such/folder is not a folder"),
+        ({"steps": ["repair_unicode", "spellcheck"]}, "steps: Value error, unknown step spellcheck"),
+        ({"batch_size": 0}, "batch_size: Input should be greater than or equal to 1"),
+        ({"batch_size": 100_001}, "batch_size: Input should be less than or equal to 100000"),
+        ({"rule_packs": ["no/such/pack.toml"]}, "rule_packs: Value error, rule pack no/such/pack.toml does not exist"),
+    ],
+)
+def test_a_bad_parameter_fails_the_flow_run_at_once_naming_the_field(prefect_harness, tmp_path, params, message):
+    from flows.clean_corpus import clean_corpus
+
+    state = clean_corpus(**{"src": str(SEEDS), "out": str(tmp_path / "out"), **params}, return_state=True)
+    assert state.is_failed()
+    assert message in state.message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_broken_rule_pack_fails_the_flow_run_naming_the_rule(prefect_harness, tmp_path):
+    from flows.clean_corpus import clean_corpus
+
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[[rule]]\nid = "broken"\nkind = "paragraph"\npattern = "(unclosed"\nreason = "test"\n')
+    state = clean_corpus(src=str(SEEDS), out=str(tmp_path / "out"), rule_packs=[str(pack)], return_state=True)
+    assert state.is_failed()
+    assert f"rule_packs: Value error, rule pack {pack}, rule broken: pattern" in state.message
+
+
 def test_help_explains_the_outputs():
     run = presswash("clean", "--help")
     assert "changelog.jsonl" in run.stdout and "manifest.json" in run.stdout
