@@ -1,6 +1,7 @@
 """The `presswash` command line.
 
   presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE]
+                  [--task-runner threads|processes|dask|ray] [--dask-address ADDRESS]
   presswash restore DST --out DIR
   presswash serve [--name local]
 """
@@ -11,6 +12,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from flows.runners import DEFAULT_TASK_RUNNER, TASK_RUNNERS  # no Prefect import: settings first
 
 # Prefect reads its settings at import: set them first. The embedded server
 # needs more than its 20 s default on a fresh PREFECT_HOME, and analytics
@@ -72,9 +75,14 @@ def _clean(args: argparse.Namespace) -> int:
         return _fail(error)
     _set_prefect_defaults()
     from flows.clean_corpus import clean_corpus
+    from flows.runners import TaskRunnerError, build_task_runner
 
     try:
-        manifest = clean_corpus(**config.model_dump(mode="json"))
+        task_runner = build_task_runner(args.task_runner, args.dask_address)
+    except TaskRunnerError as error:
+        return _fail(error)
+    try:
+        manifest = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
     except (OutputError, OSError) as error:
         return _fail(error)
     summary = manifest["summary"]
@@ -142,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task (default 64)")
     clean.add_argument("--rule-pack", type=Path, action="append", metavar="FILE",
                        help="an extra boilerplate rule pack (TOML); repeatable")
+    clean.add_argument("--task-runner", choices=TASK_RUNNERS, default=DEFAULT_TASK_RUNNER,
+                       help="where tasks run: threads (default), processes, dask (pip install "
+                       "'presswash[dask]'), ray ('presswash[ray]'); the output is the same")
+    clean.add_argument("--dask-address", metavar="ADDRESS",
+                       help="an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
+                       "cluster of 2 worker processes)")
     clean.set_defaults(run=_clean)
 
     restore = commands.add_parser(
