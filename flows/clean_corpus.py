@@ -11,13 +11,21 @@ from collections import Counter
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, as_completed
 
 from cleaners.names import NameLexicon
-from cleaners.pipeline import CorpusContext, run_step
+from cleaners.pipeline import STEPS, CorpusContext, run_step
 from flows.config import DEFAULT_BATCH_SIZE, make_config
 from flows.corpus_io import Document, list_sources, read_document, write_corpus
+from flows.progress import report
 
 # Batches are handed from task to task in memory; nothing to cache yet.
 TASK_OPTIONS = dict(cache_policy=NO_CACHE)
@@ -58,8 +66,28 @@ def write_batches(batches: list[list[Document]], out: Path, src: Path) -> dict:
 def publish_summary(manifest: dict, out: Path) -> str:
     markdown = summary_markdown(manifest, out)
     create_markdown_artifact(key="clean-corpus-summary", markdown=markdown, description="presswash run summary")
+    create_table_artifact(
+        key="clean-corpus-documents", table=document_table(manifest), description="per-document counts"
+    )
+    create_link_artifact(
+        key="clean-corpus-output", link=Path(out).resolve().as_uri(), link_text=str(out),
+        description="the folder this run wrote",
+    )
     get_run_logger().info("cleaned %d documents into %s", manifest["summary"]["documents"], out)
     return markdown
+
+
+def wait_for_batches(futures: list[PrefectFuture]) -> list[list[Document]]:
+    """The batches' results in their order, reporting progress as each one finishes."""
+    artifact = create_progress_artifact(
+        progress=0.0, key="clean-corpus-progress", description="batches through the whole cleaner chain"
+    )
+    logger = get_run_logger()
+    for done, _ in enumerate(as_completed(futures), 1):
+        update_progress_artifact(artifact, progress=100.0 * done / len(futures))
+        logger.info("%d/%d batches cleaned", done, len(futures))
+        report(done, len(futures))
+    return [future.result() for future in futures]
 
 
 @flow(name="clean-corpus", log_prints=False)
@@ -84,7 +112,7 @@ def clean_corpus(
     context = build_context.submit([learn_corpus.submit(b) for b in batches], config.rule_packs)
     for step in config.steps:
         batches = [clean_batch.submit(step, batch, context) for batch in batches]
-    manifest = write_batches.submit(batches, config.out, config.src).result()
+    manifest = write_batches.submit(wait_for_batches(batches), config.out, config.src).result()
     publish_summary(manifest, config.out)
     return manifest
 
@@ -119,3 +147,24 @@ def summary_markdown(manifest: dict, out: Path) -> str:
         *(f"| {rule} | {count} |" for rule, count in Counter(summary["edits"]).most_common(SUMMARY_TOP_RULES)),
     ]
     return "\n".join(lines) + "\n"
+
+
+def document_table(manifest: dict) -> list[dict]:
+    """One row per document for the Prefect table artifact: sizes and edits by step.
+
+    >>> document_table({"documents": {"a": {"status": "cleaned", "chars_in": 9, "chars_out": 7,
+    ...     "edits": {"strip_boilerplate/source-link": 2}, "warnings": []}}})[0]["strip_boilerplate"]
+    2
+    """
+    steps = list(STEPS)
+    rows = []
+    for doc_id, entry in manifest["documents"].items():
+        by_step = Counter()
+        for key, count in entry["edits"].items():
+            by_step[key.split("/")[0]] += count
+        rows.append({
+            "id": doc_id, "status": entry["status"], "chars_in": entry["chars_in"], "chars_out": entry["chars_out"],
+            "edits": sum(by_step.values()), **{step: by_step[step] for step in steps},
+            "warnings": len(entry["warnings"]),
+        })
+    return rows

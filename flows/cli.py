@@ -75,6 +75,7 @@ def _clean(args: argparse.Namespace) -> int:
         return _fail(error)
     _set_prefect_defaults()
     from flows.clean_corpus import clean_corpus
+    from flows.progress import console_progress
     from flows.runners import TaskRunnerError, build_task_runner
 
     try:
@@ -82,7 +83,8 @@ def _clean(args: argparse.Namespace) -> int:
     except TaskRunnerError as error:
         return _fail(error)
     try:
-        manifest = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
+        with console_progress():
+            manifest = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
     except (OutputError, OSError) as error:
         return _fail(error)
     summary = manifest["summary"]

@@ -64,6 +64,11 @@ def test_cli_output_matches_the_committed_clean_corpus(cli_clean):
     assert same_files(out, COMMITTED_CLEAN) == []
 
 
+def test_cli_progress_is_plain_lines_when_not_on_a_terminal(cli_clean):
+    _, run = cli_clean
+    assert "presswash: 1/1 batches cleaned\n" in run.stderr
+
+
 def test_cli_restore_rebuilds_the_seeds_byte_for_byte(cli_clean, tmp_path):
     out, _ = cli_clean
     presswash("restore", out, "--out", tmp_path / "raw")
