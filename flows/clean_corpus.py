@@ -58,8 +58,8 @@ def clean_batch(step: str, batch: list[Document], context: CorpusContext) -> lis
 
 
 @task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
-def write_batches(batches: list[list[Document]], out: Path, src: Path) -> dict:
-    return write_corpus((doc for batch in batches for doc in batch), out, src)
+def write_batches(batches: list[list[Document]], out: Path, src: Path, parquet: bool) -> dict:
+    return write_corpus((doc for batch in batches for doc in batch), out, src, parquet)
 
 
 @task(**TASK_OPTIONS)
@@ -97,13 +97,16 @@ def clean_corpus(
     steps: list[str] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     rule_packs: list[str] | None = None,
+    parquet: bool = False,
 ) -> dict:
     """Clean every SRC/*.txt into OUT: canonical text, changelog and manifest.
 
     The parameters are the fields of `flows.config.CleanConfig`; None means
     its default.
     """
-    config = make_config(src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs)
+    config = make_config(
+        src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs, parquet=parquet
+    )
     paths = list_sources(config.src)
     batches = [
         decode_batch.submit(paths[i : i + config.batch_size], config.src)
@@ -112,7 +115,7 @@ def clean_corpus(
     context = build_context.submit([learn_corpus.submit(b) for b in batches], config.rule_packs)
     for step in config.steps:
         batches = [clean_batch.submit(step, batch, context) for batch in batches]
-    manifest = write_batches.submit(wait_for_batches(batches), config.out, config.src).result()
+    manifest = write_batches.submit(wait_for_batches(batches), config.out, config.src, config.parquet).result()
     publish_summary(manifest, config.out)
     return manifest
 

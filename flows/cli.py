@@ -1,6 +1,6 @@
 """The `presswash` command line.
 
-  presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE]
+  presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE] [--parquet]
                   [--task-runner threads|processes|dask|ray] [--dask-address ADDRESS]
   presswash restore DST --out DIR
   presswash serve [--name local]
@@ -33,6 +33,8 @@ writes, into DST:
   <id>.txt          clean canonical text of SRC/<id>.txt
   changelog.jsonl   every edit: doc, step, rule, start, end, before, after, reason
   manifest.json     per-document source, encoding, hashes, edit counts; a summary
+  corpus.jsonl      one document a line: id, text, source, cluster, edits, edits_by_step, warnings
+  corpus.parquet    the same, with --parquet
 
 DST is replaced as a whole when the run succeeds; a folder that is not
 presswash output is never replaced. The run goes through the Prefect flow
@@ -68,7 +70,7 @@ def _clean(args: argparse.Namespace) -> int:
     try:
         config = make_config(
             args.config, src=args.src, out=args.out, steps=steps, batch_size=args.batch_size,
-            rule_packs=args.rule_pack or None,
+            rule_packs=args.rule_pack or None, parquet=args.parquet,
         )
         check_output_folder(config.out, config.src)
     except (ConfigError, ValueError, OutputError) as error:
@@ -152,6 +154,8 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task (default 64)")
     clean.add_argument("--rule-pack", type=Path, action="append", metavar="FILE",
                        help="an extra boilerplate rule pack (TOML); repeatable")
+    clean.add_argument("--parquet", action="store_true", default=None,
+                       help="also write DST/corpus.parquet (pip install 'presswash[parquet]')")
     clean.add_argument("--task-runner", choices=TASK_RUNNERS, default=DEFAULT_TASK_RUNNER,
                        help="where tasks run: threads (default), processes, dask (pip install "
                        "'presswash[dask]'), ray ('presswash[ray]'); the output is the same")

@@ -3,6 +3,7 @@ file and the flow's parameters."""
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from pathlib import Path
 
@@ -33,6 +34,11 @@ class CleanConfig(BaseModel):
         default_factory=list, description="extra boilerplate rule packs (TOML) to use besides the built-in ones"
     )
 
+    parquet: bool = Field(
+        default=False,
+        description="also write corpus.parquet (needs pyarrow: pip install 'presswash[parquet]')",
+    )
+
     @field_validator("src")
     @classmethod
     def _src_is_folder(cls, src: Path) -> Path:
@@ -59,6 +65,14 @@ class CleanConfig(BaseModel):
                 raise ValueError(f"rule pack {pack} does not exist")
             load_pack(pack)
         return packs
+
+
+    @field_validator("parquet")
+    @classmethod
+    def _pyarrow_installed(cls, parquet: bool) -> bool:
+        if parquet and importlib.util.find_spec("pyarrow") is None:
+            raise ValueError("writing corpus.parquet needs pyarrow: pip install 'presswash[parquet]'")
+        return parquet
 
 
 class ConfigError(ValueError):

@@ -5,7 +5,11 @@ Output layout (DST):
 - `changelog.jsonl`: every edit, one JSON object a line, documents in id
   order and each document's edits in chain order;
 - `manifest.json`: per-document facts (source, encoding, hashes, edit counts)
-  and a summary.
+  and a summary;
+- `corpus.jsonl`: the clean corpus for consumers, one document a line
+  (`id`, `text`, `source`, `cluster`, `edits`, `edits_by_step`, `warnings`),
+  readable as is by pandas and Hugging Face `datasets`;
+- `corpus.parquet` (only when asked for): the same records as Parquet.
 
 DST is written as a whole: into a temporary sibling folder first, swapped in
 at the end, so a failed run leaves the previous output as it was.
@@ -24,9 +28,12 @@ from pathlib import Path
 
 from cleaners.decode import decode_bytes, encode_text
 from cleaners.edits import Edit, restore_text
+from cleaners.pipeline import STEPS
 
 CHANGELOG = "changelog.jsonl"
 MANIFEST = "manifest.json"
+CORPUS = "corpus.jsonl"
+CORPUS_PARQUET = "corpus.parquet"
 
 
 class OutputError(RuntimeError):
@@ -65,8 +72,8 @@ def read_document(path: Path, src: Path) -> Document:
     )
 
 
-def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
-    """Write DST atomically; return the manifest."""
+def write_corpus(documents: Iterable[Document], out: Path, src: Path, parquet: bool = False) -> dict:
+    """Write DST atomically (with corpus.parquet if PARQUET); return the manifest."""
     out = Path(out)
     check_output_folder(out, src)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
@@ -74,6 +81,8 @@ def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
     staging.mkdir(parents=True)
     try:
         manifest = _write_into(staging, sorted(documents, key=lambda d: d.id))
+        if parquet:
+            write_parquet(staging / CORPUS, staging / CORPUS_PARQUET)
         _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -82,7 +91,10 @@ def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
 
 def _write_into(folder: Path, documents: list[Document]) -> dict:
     entries, totals = {}, Counter()
-    with open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog:
+    with (
+        open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog,
+        open(folder / CORPUS, "w", encoding="utf-8", newline="\n") as corpus,
+    ):
         for doc in documents:
             clean = doc.text.encode("utf-8")
             (folder / f"{doc.id}.txt").write_bytes(clean)
@@ -90,6 +102,7 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
             totals.update(counts)
             for edit in doc.edits:
                 changelog.write(_json_line(edit.to_record(doc.id)))
+            corpus.write(_json_line(corpus_record(doc, warnings=0, cluster=None)))
             entries[doc.id] = {
                 "source": doc.source,
                 "status": "cleaned",
@@ -113,6 +126,36 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
     manifest = {"summary": summary, "documents": entries}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest
+
+
+def corpus_record(doc: Document, warnings: int, cluster: str | None) -> dict:
+    """One line of corpus.jsonl. Every line has the same keys (`edits_by_step`
+    lists every step, zeros included), so readers infer one schema.
+
+    >>> record = corpus_record(Document("a", "a.txt", "utf-8", "", 3, "Hi.\\n"), warnings=0, cluster=None)
+    >>> record["text"], record["edits"], record["edits_by_step"]["strip_boilerplate"]
+    ('Hi.\\n', 0, 0)
+    """
+    by_step = dict.fromkeys(STEPS, 0)
+    for edit in doc.edits:
+        by_step[edit.step] = by_step.get(edit.step, 0) + 1
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "source": doc.source,
+        "cluster": cluster,
+        "edits": len(doc.edits),
+        "edits_by_step": by_step,
+        "warnings": warnings,
+    }
+
+
+def write_parquet(jsonl: Path, target: Path) -> None:
+    """corpus.jsonl as Parquet (needs pyarrow: pip install 'presswash[parquet]')."""
+    import pyarrow.json
+    import pyarrow.parquet
+
+    pyarrow.parquet.write_table(pyarrow.json.read_json(jsonl), target)
 
 
 def _json_line(record: dict) -> str:
