@@ -164,6 +164,14 @@ def test_a_broken_rule_pack_fails_the_flow_run_naming_the_rule(prefect_harness, 
     assert f"rule_packs: Value error, rule pack {pack}, rule broken: pattern" in state.message
 
 
+def test_an_unreachable_prefect_api_url_fails_in_one_line(tmp_path):
+    env = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    run = subprocess.run([*PRESSWASH, "clean", SEEDS, "--out", tmp_path / "out"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert run.returncode == 2
+    assert "PREFECT_API_URL=http://127.0.0.1:9/api does not answer" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_help_explains_the_outputs():
     run = presswash("clean", "--help")
     assert "changelog.jsonl" in run.stdout and "manifest.json" in run.stdout
