@@ -114,7 +114,10 @@ def _serve(args: argparse.Namespace) -> int:
         return _fail(error)
     from flows.clean_corpus import clean_corpus
 
-    clean_corpus.serve(name=args.name, print_starting_message=True)
+    try:
+        clean_corpus.serve(name=args.name, print_starting_message=True)
+    except KeyboardInterrupt:
+        print(f"presswash: stopped serving clean-corpus/{args.name}", file=sys.stderr)
     return 0
 
 

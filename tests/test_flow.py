@@ -172,6 +172,12 @@ def test_an_unreachable_prefect_api_url_fails_in_one_line(tmp_path):
     assert "Traceback" not in run.stderr
 
 
+def test_serve_without_a_server_says_how_to_start_one():
+    run = presswash("serve", check=False)
+    assert run.returncode == 2
+    assert "prefect server start --host 127.0.0.1" in run.stderr and "PREFECT_API_URL=" in run.stderr
+
+
 def test_help_explains_the_outputs():
     run = presswash("clean", "--help")
     assert "changelog.jsonl" in run.stdout and "manifest.json" in run.stdout
