@@ -26,6 +26,17 @@ def test_a_dask_local_cluster_writes_the_same_bytes_as_threads(prefect_harness, 
     assert same_files(tmp_path / "threads", COMMITTED_CLEAN) == []
 
 
+def test_dask_address_uses_an_existing_scheduler(prefect_harness, tmp_path):
+    from distributed import Client, LocalCluster, get_task_stream
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        with get_task_stream(client) as stream:
+            run_with(build_task_runner("dask", dask_address=cluster.scheduler_address), tmp_path / "dask")
+    ran_there = {str(task["key"]) for task in stream.data}
+    assert any("write_batches" in key for key in ran_there), ran_there
+    assert same_files(tmp_path / "dask", COMMITTED_CLEAN) == []
+
+
 def test_a_process_pool_writes_the_same_bytes(prefect_harness, tmp_path):
     run_with(build_task_runner("processes"), tmp_path / "processes")
     assert same_files(tmp_path / "processes", COMMITTED_CLEAN) == []
