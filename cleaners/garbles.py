@@ -13,6 +13,7 @@ repair are left to `cleaners.review`.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 
 import regex
@@ -56,7 +57,7 @@ MIN_FRENCH_SPACINGS = 2
 CURRENCY_SPACE_RE = regex.compile(r"(?<=(?:^|[\s(])[$€£¥])[ ]+(?=\d)")
 # A lower-case word said twice in a row, as spinners and broken line joins
 # leave it; doubles that English uses on purpose are listed.
-REPEATED_WORD_RE = regex.compile(r"(?<![\p{L}\p{N}'’-])(?P<word>\p{Ll}+)(?P<again> (?P=word))(?![\p{L}\p{N}'’-])")
+REPEATED_WORD_RE = regex.compile(r"(?<![\p{L}\p{N}'’-])(?P<word>\p{Ll}+)(?P<again>(?: (?P=word))+)(?![\p{L}\p{N}'’-])")
 LEGITIMATE_DOUBLES = frozenset(
     "had that is was do does did very so no yes ha bye knock chop tut pom far long many much more now blah la dum".split()
 )

@@ -1,8 +1,10 @@
 """The `presswash` command line.
 
-  presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE]
+  presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE] [--parquet]
+                  [--task-runner threads|processes|dask|ray] [--dask-address ADDRESS]
   presswash restore DST --out DIR
   presswash diff DOC [--out DST]
+  presswash serve [--name local]
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+
+from flows.runners import DEFAULT_TASK_RUNNER, TASK_RUNNERS  # no Prefect import: settings first
 
 # Prefect reads its settings at import: set them first. The embedded server
 # needs more than its 20 s default on a fresh PREFECT_HOME, and analytics
@@ -32,10 +36,22 @@ writes, into DST:
   changelog.jsonl   every edit: doc, step, rule, start, end, before, after, reason
   manifest.json     per-document source, encoding, hashes, edit counts; a summary
   report.html       review page: every edit marked in the text, by step and rule
+  corpus.jsonl      one document a line: id, text, source, cluster, edits, edits_by_step, warnings
+  corpus.parquet    the same, with --parquet
 
 DST is replaced as a whole when the run succeeds; a folder that is not
 presswash output is never replaced. The run goes through the Prefect flow
 `clean-corpus` (an embedded Prefect server starts unless PREFECT_API_URL is set).
+"""
+
+
+# `prefect deployment run 'clean-corpus/local'` (README, prefect.yaml).
+DEPLOYMENT_NAME = "local"
+
+SERVE_EPILOG = """\
+runs execute in a subprocess whose working directory is this command's:
+relative --param src=... / out=... paths resolve against it.
+Stop with SIGTERM (Ctrl-C in a terminal).
 """
 
 
@@ -57,18 +73,27 @@ def _clean(args: argparse.Namespace) -> int:
     try:
         config = make_config(
             args.config, src=args.src, out=args.out, steps=steps, batch_size=args.batch_size,
-            rule_packs=args.rule_pack or None,
+            rule_packs=args.rule_pack or None, parquet=args.parquet,
         )
-        _check_rule_packs(config.rule_packs)
         check_output_folder(config.out, config.src)
     except (ConfigError, ValueError, OutputError) as error:
         return _fail(error)
-    for name, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(name, value)
+    _set_prefect_defaults()
+    try:
+        _check_api_server()
+    except OSError as error:
+        return _fail(error)
     from flows.clean_corpus import clean_corpus
+    from flows.progress import console_progress
+    from flows.runners import TaskRunnerError, build_task_runner
 
     try:
-        manifest = clean_corpus(**config.model_dump(mode="json"))
+        task_runner = build_task_runner(args.task_runner, args.dask_address)
+    except TaskRunnerError as error:
+        return _fail(error)
+    try:
+        with console_progress():
+            manifest = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
     except (OutputError, OSError) as error:
         return _fail(error)
     summary = manifest["summary"]
@@ -79,12 +104,63 @@ def _clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_rule_packs(packs) -> None:
-    """Fail before Prefect starts if a user's rule pack is bad."""
-    from cleaners.boilerplate import load_pack
+def _serve(args: argparse.Namespace) -> int:
+    """Serve `clean-corpus` as deployment `clean-corpus/NAME` until SIGTERM."""
+    _set_prefect_defaults()
+    from prefect.settings import get_current_settings
 
-    for pack in packs:
-        load_pack(pack)
+    if not get_current_settings().api.url:
+        return _fail(SERVE_NEEDS_SERVER)
+    try:
+        _check_api_server()
+    except OSError as error:
+        return _fail(error)
+    from flows.clean_corpus import clean_corpus
+
+    try:
+        clean_corpus.serve(name=args.name, print_starting_message=True)
+    except KeyboardInterrupt:
+        print(f"presswash: stopped serving clean-corpus/{args.name}", file=sys.stderr)
+    return 0
+
+
+SERVE_NEEDS_SERVER = (
+    "presswash serve needs a running Prefect server that `prefect deployment run` can reach too: "
+    "start one with `prefect server start --host 127.0.0.1 --port 4200 --no-ui --analytics-off` "
+    "and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+)
+
+
+# How long a configured server gets to answer its health check. A healthy
+# local server answers in milliseconds; a remote one well within this.
+API_HEALTH_TIMEOUT_SECONDS = 5
+
+
+def _check_api_server() -> None:
+    """With PREFECT_API_URL set, the run uses that server (and skips the 8-18 s
+    of an embedded one): check that it answers, so a typo fails in one line
+    instead of a traceback."""
+    from urllib.request import urlopen
+
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url
+    if not url:
+        return
+    try:
+        with urlopen(f"{url.rstrip('/')}/health", timeout=API_HEALTH_TIMEOUT_SECONDS):
+            pass
+    except OSError as error:
+        raise OSError(
+            f"the Prefect server at PREFECT_API_URL={url} does not answer ({error}): start it "
+            "(prefect server start --host 127.0.0.1 --port 4200 --no-ui --analytics-off) or unset "
+            "PREFECT_API_URL to run on an embedded server"
+        ) from None
+
+
+def _set_prefect_defaults() -> None:
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
 
 
 def _restore(args: argparse.Namespace) -> int:
@@ -153,6 +229,14 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task (default 64)")
     clean.add_argument("--rule-pack", type=Path, action="append", metavar="FILE",
                        help="an extra boilerplate rule pack (TOML); repeatable")
+    clean.add_argument("--parquet", action="store_true", default=None,
+                       help="also write DST/corpus.parquet (pip install 'presswash[parquet]')")
+    clean.add_argument("--task-runner", choices=TASK_RUNNERS, default=DEFAULT_TASK_RUNNER,
+                       help="where tasks run: threads (default), processes, dask (pip install "
+                       "'presswash[dask]'), ray ('presswash[ray]'); the output is the same")
+    clean.add_argument("--dask-address", metavar="ADDRESS",
+                       help="an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
+                       "cluster of 2 worker processes)")
     clean.set_defaults(run=_clean)
 
     restore = commands.add_parser(
@@ -172,6 +256,14 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--out", "-o", type=Path, default=Path("data/clean"), metavar="DST",
                       help="a folder written by `presswash clean` (default: data/clean)")
     diff.set_defaults(run=_diff)
+
+    serve = commands.add_parser(
+        "serve", help="serve the flow as deployment clean-corpus/NAME for `prefect deployment run`",
+        epilog=SERVE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve clean-corpus as a deployment on the Prefect server of PREFECT_API_URL until stopped.",
+    )
+    serve.add_argument("--name", default=DEPLOYMENT_NAME, help=f"deployment name (default {DEPLOYMENT_NAME})")
+    serve.set_defaults(run=_serve)
     return parser
 
 

@@ -3,11 +3,13 @@ file and the flow's parameters."""
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cleaners.boilerplate import load_pack
 from cleaners.pipeline import DEFAULT_CHAIN, STEPS
 
 # Documents per task. Prefect costs 6-10 ms per task run (shared/PREFECT.md);
@@ -32,6 +34,11 @@ class CleanConfig(BaseModel):
         default_factory=list, description="extra boilerplate rule packs (TOML) to use besides the built-in ones"
     )
 
+    parquet: bool = Field(
+        default=False,
+        description="also write corpus.parquet (needs pyarrow: pip install 'presswash[parquet]')",
+    )
+
     @field_validator("src")
     @classmethod
     def _src_is_folder(cls, src: Path) -> Path:
@@ -51,11 +58,21 @@ class CleanConfig(BaseModel):
 
     @field_validator("rule_packs")
     @classmethod
-    def _packs_exist(cls, packs: list[Path]) -> list[Path]:
+    def _packs_load(cls, packs: list[Path]) -> list[Path]:
+        """Load each pack now, so a bad rule fails the run before any document is read."""
         for pack in packs:
             if not pack.is_file():
                 raise ValueError(f"rule pack {pack} does not exist")
+            load_pack(pack)
         return packs
+
+
+    @field_validator("parquet")
+    @classmethod
+    def _pyarrow_installed(cls, parquet: bool) -> bool:
+        if parquet and importlib.util.find_spec("pyarrow") is None:
+            raise ValueError("writing corpus.parquet needs pyarrow: pip install 'presswash[parquet]'")
+        return parquet
 
 
 class ConfigError(ValueError):

@@ -9,6 +9,10 @@ Output layout (DST):
 - `report.html`: the review page of every edit (`flows/report.py`);
 - `quarantine/<source>`: the raw bytes of every file that was not cleaned
   (binary data, a cleaner failed), kept as they were; the manifest says why.
+- `corpus.jsonl`: the clean corpus for consumers, one document a line
+  (`id`, `text`, `source`, `cluster`, `edits`, `edits_by_step`, `warnings`),
+  readable as is by pandas and Hugging Face `datasets`;
+- `corpus.parquet` (only when asked for): the same records as Parquet.
 
 DST is written as a whole: into a temporary sibling folder first, swapped in
 at the end, so a failed run leaves the previous output as it was.
@@ -27,11 +31,14 @@ from pathlib import Path
 
 from cleaners.decode import binary_kind, decode_bytes, encode_text
 from cleaners.edits import Edit, restore_text
+from cleaners.pipeline import STEPS
 from cleaners.review import Warning
 from flows.report import write_report
 
 CHANGELOG = "changelog.jsonl"
 MANIFEST = "manifest.json"
+CORPUS = "corpus.jsonl"
+CORPUS_PARQUET = "corpus.parquet"
 QUARANTINE = "quarantine"
 CLEANED, QUARANTINED = "cleaned", "quarantined"
 
@@ -99,8 +106,8 @@ def _unreadable(path: Path, src: Path) -> str | None:
     return None
 
 
-def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
-    """Write DST atomically; return the manifest."""
+def write_corpus(documents: Iterable[Document], out: Path, src: Path, parquet: bool = False) -> dict:
+    """Write DST atomically (with corpus.parquet if PARQUET); return the manifest."""
     out = Path(out)
     check_output_folder(out, src)
     _remove_stale_staging(out)
@@ -109,6 +116,8 @@ def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
     staging.mkdir(parents=True)
     try:
         manifest = _write_into(staging, sorted(documents, key=lambda d: d.id), Path(src))
+        if parquet:
+            write_parquet(staging / CORPUS, staging / CORPUS_PARQUET)
         _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -154,7 +163,10 @@ def _quarantine_copy(doc: Document, src: Path, folder: Path) -> str | None:
 
 def _write_into(folder: Path, documents: list[Document], src: Path) -> dict:
     entries, totals, records = {}, Counter(), []
-    with open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog:
+    with (
+        open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog,
+        open(folder / CORPUS, "w", encoding="utf-8", newline="\n") as corpus,
+    ):
         for doc in documents:
             if doc.status == QUARANTINED:
                 entries[doc.id] = _quarantined_entry(doc, _quarantine_copy(doc, src, folder))
@@ -166,6 +178,7 @@ def _write_into(folder: Path, documents: list[Document], src: Path) -> dict:
             for edit in doc.edits:
                 records.append(edit.to_record(doc.id))
                 changelog.write(_json_line(records[-1]))
+            corpus.write(_json_line(corpus_record(doc, warnings=len(doc.warnings), cluster=None)))
             entries[doc.id] = {
                 "source": doc.source,
                 "status": CLEANED,
@@ -203,12 +216,44 @@ def _quarantined_entry(doc: Document, kept: str | None) -> dict:
         "raw_sha256": doc.raw_sha256 or None,
         "clean_sha256": None,
         "encoding": doc.encoding or None,
+        "chars_in": doc.raw_chars,
+        "chars_out": 0,
         "quarantine": kept,
         "edits": {},
         "warnings": [],
         "cluster": None,
         "near_duplicate_of": None,
     }
+
+
+def corpus_record(doc: Document, warnings: int, cluster: str | None) -> dict:
+    """One line of corpus.jsonl. Every line has the same keys (`edits_by_step`
+    lists every step, zeros included), so readers infer one schema.
+
+    >>> record = corpus_record(Document("a", "a.txt", "utf-8", "", 3, "Hi.\\n"), warnings=0, cluster=None)
+    >>> record["text"], record["edits"], record["edits_by_step"]["strip_boilerplate"]
+    ('Hi.\\n', 0, 0)
+    """
+    by_step = dict.fromkeys(STEPS, 0)
+    for edit in doc.edits:
+        by_step[edit.step] = by_step.get(edit.step, 0) + 1
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "source": doc.source,
+        "cluster": cluster,
+        "edits": len(doc.edits),
+        "edits_by_step": by_step,
+        "warnings": warnings,
+    }
+
+
+def write_parquet(jsonl: Path, target: Path) -> None:
+    """corpus.jsonl as Parquet (needs pyarrow: pip install 'presswash[parquet]')."""
+    import pyarrow.json
+    import pyarrow.parquet
+
+    pyarrow.parquet.write_table(pyarrow.json.read_json(jsonl), target)
 
 
 def _json_line(record: dict) -> str:

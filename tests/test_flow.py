@@ -64,6 +64,11 @@ def test_cli_output_matches_the_committed_clean_corpus(cli_clean):
     assert same_files(out, COMMITTED_CLEAN) == []
 
 
+def test_cli_progress_is_plain_lines_when_not_on_a_terminal(cli_clean):
+    _, run = cli_clean
+    assert "presswash: 1/1 batches cleaned\n" in run.stderr
+
+
 def test_cli_restore_rebuilds_the_seeds_byte_for_byte(cli_clean, tmp_path):
     out, _ = cli_clean
     presswash("restore", out, "--out", tmp_path / "raw")
@@ -128,6 +133,49 @@ def test_a_user_rule_pack_is_applied(prefect_harness, tmp_path):
     pack.write_text('[[rule]]\nid = "kremlin-statement"\nkind = "paragraph"\npattern = "(?i)the kremlin says .*"\nreason = "test rule"\n')
     manifest = clean_corpus(src=str(SEEDS), out=str(tmp_path / "out"), rule_packs=[str(pack)])
     assert manifest["documents"]["004_c1566947fe81e285"]["edits"]["strip_boilerplate/kremlin-statement"] == 1
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"src": "no/such/folder"}, "src: Value error, no/such/folder is not a folder"),
+        ({"steps": ["repair_unicode", "spellcheck"]}, "steps: Value error, unknown step spellcheck"),
+        ({"batch_size": 0}, "batch_size: Input should be greater than or equal to 1"),
+        ({"batch_size": 100_001}, "batch_size: Input should be less than or equal to 100000"),
+        ({"rule_packs": ["no/such/pack.toml"]}, "rule_packs: Value error, rule pack no/such/pack.toml does not exist"),
+    ],
+)
+def test_a_bad_parameter_fails_the_flow_run_at_once_naming_the_field(prefect_harness, tmp_path, params, message):
+    from flows.clean_corpus import clean_corpus
+
+    state = clean_corpus(**{"src": str(SEEDS), "out": str(tmp_path / "out"), **params}, return_state=True)
+    assert state.is_failed()
+    assert message in state.message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_broken_rule_pack_fails_the_flow_run_naming_the_rule(prefect_harness, tmp_path):
+    from flows.clean_corpus import clean_corpus
+
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[[rule]]\nid = "broken"\nkind = "paragraph"\npattern = "(unclosed"\nreason = "test"\n')
+    state = clean_corpus(src=str(SEEDS), out=str(tmp_path / "out"), rule_packs=[str(pack)], return_state=True)
+    assert state.is_failed()
+    assert f"rule_packs: Value error, rule pack {pack}, rule broken: pattern" in state.message
+
+
+def test_an_unreachable_prefect_api_url_fails_in_one_line(tmp_path):
+    env = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    run = subprocess.run([*PRESSWASH, "clean", SEEDS, "--out", tmp_path / "out"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert run.returncode == 2
+    assert "PREFECT_API_URL=http://127.0.0.1:9/api does not answer" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_serve_without_a_server_says_how_to_start_one():
+    run = presswash("serve", check=False)
+    assert run.returncode == 2
+    assert "prefect server start --host 127.0.0.1" in run.stderr and "PREFECT_API_URL=" in run.stderr
 
 
 def test_help_explains_the_outputs():

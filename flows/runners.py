@@ -1,0 +1,68 @@
+"""Which Prefect task runner executes the flow's tasks: configuration, not code.
+
+Prefect has no setting that picks the task-runner class (shared/PREFECT.md),
+so the CLI builds one here and runs `clean_corpus.with_options(task_runner=...)`.
+The output does not depend on the runner: every runner gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+TaskRunnerKind = Literal["threads", "processes", "dask", "ray"]
+TASK_RUNNERS: tuple[str, ...] = get_args(TaskRunnerKind)
+DEFAULT_TASK_RUNNER: TaskRunnerKind = "threads"
+
+# Worker processes of a local Dask cluster (when no --dask-address is given):
+# one per core of a small machine; Dask's own default (one per core, threads
+# split among them) is right too, but a fixed number keeps runs comparable.
+DASK_LOCAL_WORKERS = 2
+
+# The optional extra that provides each distributed runner (pyproject.toml).
+EXTRAS = {"dask": ("prefect_dask", "dask"), "ray": ("prefect_ray", "ray")}
+
+
+class TaskRunnerError(ValueError):
+    """The task runner cannot be built; the message says what to install or change."""
+
+
+def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None = None):
+    """A Prefect task runner of KIND; DASK_ADDRESS is an existing Dask scheduler.
+
+    >>> type(build_task_runner("threads")).__name__
+    'ThreadPoolTaskRunner'
+    >>> build_task_runner("threads", dask_address="tcp://127.0.0.1:8786")
+    Traceback (most recent call last):
+    ...
+    flows.runners.TaskRunnerError: task_runner: --dask-address needs --task-runner dask, not threads
+    """
+    if kind not in TASK_RUNNERS:
+        raise TaskRunnerError(f"task_runner: unknown runner {kind!r}; choose from {', '.join(TASK_RUNNERS)}")
+    if dask_address and kind != "dask":
+        raise TaskRunnerError(f"task_runner: --dask-address needs --task-runner dask, not {kind}")
+    if kind == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner()
+    if kind == "processes":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner()
+    if kind == "dask":
+        DaskTaskRunner = _import_runner("dask", "DaskTaskRunner")
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": DASK_LOCAL_WORKERS, "processes": True})
+    RayTaskRunner = _import_runner("ray", "RayTaskRunner")
+    return RayTaskRunner()
+
+
+def _import_runner(kind: str, name: str):
+    module, extra = EXTRAS[kind]
+    try:
+        return getattr(__import__(module), name)
+    except ImportError:
+        raise TaskRunnerError(
+            f"task_runner: {kind} needs the {module.replace('_', '-')} package: "
+            f"pip install 'presswash[{extra}]' (or pip install {module.replace('_', '-')})"
+        ) from None
