@@ -37,7 +37,7 @@ def decode_batch(paths: list[Path], src: Path) -> list[Document]:
 def learn_corpus(batch: list[Document]) -> CorpusStats:
     stats = CorpusStats()
     for doc in batch:
-        stats.merge(CorpusStats.from_text(doc.text))
+        stats.merge(CorpusStats.from_text(doc.text, doc.id))
     return stats
 
 
@@ -55,8 +55,10 @@ def clean_batch(step: str, batch: list[Document], context: CorpusContext) -> lis
 
 
 @task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
-def write_batches(batches: list[list[Document]], out: Path, src: Path) -> dict:
-    return write_corpus((doc for batch in batches for doc in batch), out, src)
+def write_batches(
+    batches: list[list[Document]], out: Path, src: Path, clusters: dict, representatives_only: bool = False
+) -> dict:
+    return write_corpus((doc for batch in batches for doc in batch), out, src, clusters, representatives_only)
 
 
 @task(**TASK_OPTIONS)
@@ -74,13 +76,17 @@ def clean_corpus(
     steps: list[str] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     rule_packs: list[str] | None = None,
+    representatives_only: bool = False,
 ) -> dict:
     """Clean every SRC/*.txt into OUT: canonical text, changelog and manifest.
 
     The parameters are the fields of `flows.config.CleanConfig`; None means
     its default.
     """
-    config = make_config(src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs)
+    config = make_config(
+        src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs,
+        representatives_only=representatives_only,
+    )
     paths = list_sources(config.src)
     batches = [
         decode_batch.submit(paths[i : i + config.batch_size], config.src)
@@ -89,7 +95,9 @@ def clean_corpus(
     context = quote(build_context([learn_corpus.submit(b) for b in batches], config.rule_packs))
     for step in config.steps:
         batches = [clean_batch.submit(step, batch, context) for batch in batches]
-    manifest = write_batches.submit(batches, config.out, config.src).result()
+    manifest = write_batches.submit(
+        batches, config.out, config.src, context.unquote().clusters, config.representatives_only
+    ).result()
     publish_summary(manifest, config.out)
     return manifest
 

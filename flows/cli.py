@@ -1,6 +1,7 @@
 """The `presswash` command line.
 
   presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE]
+                  [--representatives-only]
   presswash restore DST --out DIR
   presswash diff DOC [--out DST]
 """
@@ -32,6 +33,8 @@ writes, into DST:
   changelog.jsonl   every edit: doc, step, rule, start, end, before, after, reason
   manifest.json     per-document source, encoding, hashes, edit counts; a summary
   report.html       review page: every edit marked in the text, by step and rule
+  near-duplicates/  with --representatives-only: clean text of the cluster
+                    members that are not their cluster's representative
 
 DST is replaced as a whole when the run succeeds; a folder that is not
 presswash output is never replaced. The run goes through the Prefect flow
@@ -57,7 +60,7 @@ def _clean(args: argparse.Namespace) -> int:
     try:
         config = make_config(
             args.config, src=args.src, out=args.out, steps=steps, batch_size=args.batch_size,
-            rule_packs=args.rule_pack or None,
+            rule_packs=args.rule_pack or None, representatives_only=args.representatives_only or None,
         )
         _check_rule_packs(config.rule_packs)
         check_output_folder(config.out, config.src)
@@ -153,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task (default 64)")
     clean.add_argument("--rule-pack", type=Path, action="append", metavar="FILE",
                        help="an extra boilerplate rule pack (TOML); repeatable")
+    clean.add_argument("--representatives-only", action="store_true",
+                       help="write only one document per near-duplicate cluster as <id>.txt (others go to "
+                       "near-duplicates/, listed in the manifest)")
     clean.set_defaults(run=_clean)
 
     restore = commands.add_parser(

@@ -6,7 +6,10 @@ Output layout (DST):
   order and each document's edits in chain order;
 - `manifest.json`: per-document facts (source, encoding, hashes, edit counts)
   and a summary;
-- `report.html`: the review page of every edit (`flows/report.py`).
+- `report.html`: the review page of every edit (`flows/report.py`);
+- `near-duplicates/<id>.txt`: with `representatives_only`, the clean text of
+  cluster members other than the representative (the manifest's `clean_file`
+  says where each document's text is, so restore rebuilds every raw file).
 
 DST is written as a whole: into a temporary sibling folder first, swapped in
 at the end, so a failed run leaves the previous output as it was.
@@ -19,16 +22,19 @@ import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaners.decode import decode_bytes, encode_text
 from cleaners.edits import Edit, restore_text
+from cleaners.neardup import Membership
 from flows.report import write_report
 
 CHANGELOG = "changelog.jsonl"
 MANIFEST = "manifest.json"
+NEAR_DUPLICATES = "near-duplicates"
+NEAR_DUPLICATE_STATUS = "near-duplicate"
 
 
 class OutputError(RuntimeError):
@@ -67,27 +73,46 @@ def read_document(path: Path, src: Path) -> Document:
     )
 
 
-def write_corpus(documents: Iterable[Document], out: Path, src: Path) -> dict:
-    """Write DST atomically; return the manifest."""
+def write_corpus(
+    documents: Iterable[Document],
+    out: Path,
+    src: Path,
+    clusters: Mapping[str, Membership] | None = None,
+    representatives_only: bool = False,
+) -> dict:
+    """Write DST atomically; return the manifest.
+
+    `clusters` (document id -> near-duplicate cluster) fills the manifest's
+    `cluster`, `near_duplicate_of` and `near_duplicate_similarity`; with
+    `representatives_only` a member that is not its cluster's representative
+    is written to near-duplicates/ instead of DST.
+    """
     out = Path(out)
     check_output_folder(out, src)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        manifest = _write_into(staging, sorted(documents, key=lambda d: d.id))
+        manifest = _write_into(staging, sorted(documents, key=lambda d: d.id), clusters or {}, representatives_only)
         _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest
 
 
-def _write_into(folder: Path, documents: list[Document]) -> dict:
+def _write_into(
+    folder: Path, documents: list[Document], clusters: Mapping[str, Membership], representatives_only: bool
+) -> dict:
     entries, totals, records = {}, Counter(), []
     with open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog:
         for doc in documents:
             clean = doc.text.encode("utf-8")
-            (folder / f"{doc.id}.txt").write_bytes(clean)
+            member = clusters.get(doc.id)
+            duplicate = member is not None and member.representative != doc.id
+            set_aside = representatives_only and duplicate
+            clean_file = f"{NEAR_DUPLICATES}/{doc.id}.txt" if set_aside else f"{doc.id}.txt"
+            (folder / clean_file).parent.mkdir(exist_ok=True)
+            (folder / clean_file).write_bytes(clean)
             counts = Counter(f"{e.step}/{e.rule}" for e in doc.edits)
             totals.update(counts)
             for edit in doc.edits:
@@ -95,8 +120,14 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
                 changelog.write(_json_line(records[-1]))
             entries[doc.id] = {
                 "source": doc.source,
-                "status": "cleaned",
-                "reason": None,
+                "status": NEAR_DUPLICATE_STATUS if set_aside else "cleaned",
+                "reason": (
+                    f"near duplicate of {member.representative} (estimated Jaccard {member.similarity}); "
+                    f"representatives_only: clean text kept in {clean_file}"
+                    if set_aside
+                    else None
+                ),
+                "clean_file": clean_file,
                 "raw_sha256": doc.raw_sha256,
                 "clean_sha256": hashlib.sha256(clean).hexdigest(),
                 "encoding": doc.encoding,
@@ -104,13 +135,18 @@ def _write_into(folder: Path, documents: list[Document]) -> dict:
                 "chars_out": len(doc.text),
                 "edits": dict(sorted(counts.items())),
                 "warnings": [],
-                "cluster": None,
-                "near_duplicate_of": None,
+                "cluster": member.cluster if member else None,
+                "near_duplicate_of": member.representative if duplicate else None,
+                "near_duplicate_similarity": member.similarity if duplicate else None,
             }
+    statuses = Counter(entry["status"] for entry in entries.values())
     summary = {
         "documents": len(entries),
-        "cleaned": len(entries),
+        "cleaned": statuses["cleaned"],
         "quarantined": 0,
+        "clusters": len({m.cluster for m in clusters.values()}),
+        "near_duplicates": sum(1 for e in entries.values() if e["near_duplicate_of"]),
+        "set_aside": statuses[NEAR_DUPLICATE_STATUS],
         "edits": dict(sorted(totals.items())),
     }
     manifest = {"summary": summary, "documents": entries}
@@ -168,7 +204,7 @@ def restore_corpus(dst: Path, out: Path) -> int:
                 raise OutputError(f"{dst / CHANGELOG}, line {number}: not an edit record ({error})") from None
     restored = 0
     for doc_id, entry in manifest["documents"].items():
-        clean = (dst / f"{doc_id}.txt").read_text(encoding="utf-8")
+        clean = (dst / entry.get("clean_file", f"{doc_id}.txt")).read_text(encoding="utf-8")
         raw = encode_text(restore_text(clean, changelog.get(doc_id, [])), entry["encoding"])
         if hashlib.sha256(raw).hexdigest() != entry["raw_sha256"]:
             raise OutputError(f"{doc_id}: restored bytes do not match the raw hash in the manifest")
@@ -186,7 +222,7 @@ def read_document_edits(dst: Path, doc_id: str) -> tuple[dict, str, list[Edit]]:
     if entry is None:
         raise OutputError(f"{dst} has no document {doc_id!r}: give a document id listed in {dst / MANIFEST}")
     try:
-        clean = (dst / f"{doc_id}.txt").read_text(encoding="utf-8")
+        clean = (dst / entry.get("clean_file", f"{doc_id}.txt")).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise OutputError(f"{doc_id} is {entry['status']} ({entry.get('reason')}): it has no clean text in {dst}") from None
     edits = []
