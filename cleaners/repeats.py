@@ -56,9 +56,13 @@ MIN_HEADLINE_WORDS = 4
 MAX_HEADLINE_WORDS = 30
 HEADLINE_WINDOW = 3
 # A sentence boundary: end punctuation (and closing quotes), space, then a
-# capital, opening quote or digit. Abbreviations ("U.S. House") split wrongly
-# now and then; a wrong split only makes a repeat harder to find.
-SENTENCE_END_RE = regex.compile(r"(?<=[.!?…][”’\"')\]]*) (?=[\p{Lu}“‘\"'(\p{N}])")
+# capital, opening quote or digit; not after an initial ("U.S. House",
+# "George R.R. Martin") or a common abbreviation ("Mr.", "Aug. 10"). A boundary missed only makes a repeat harder to find; a
+# boundary invented could cut half a sentence.
+ABBREVIATIONS = "Mr|Mrs|Ms|Dr|Jr|Sr|St|Prof|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|No|Vol|Inc|Corp|Co|Ltd|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+SENTENCE_END_RE = regex.compile(
+    rf"(?<!\b\p{{Lu}}\.|\b(?:{ABBREVIATIONS})\.)(?<=[.!?…][”’\"')\]]*) (?=[\p{{Lu}}“‘\"'(\p{{N}}])"
+)
 # Only sentences of running prose are what a later sentence may repeat: a
 # paragraph of two or more sentences that ends like a sentence and is no list
 # item. One-line paragraphs are headings, list items and pull quotes
@@ -77,8 +81,9 @@ MIN_SENTENCE_WORDS = 14
 # a tweet quoted in the text) score 0.81.
 NEAR_SENTENCE_SIMILARITY = 0.85
 # What is left of a paragraph after its repeated sentences are cut is
-# dropped with them when shorter than this ("Pic.", a dangling "Photo:").
-MIN_KEPT_WORDS = 4
+# dropped with them when shorter than this ("Pic.", a dangling "Photo:");
+# three words ("The bottom line ...") can be the writer's.
+MIN_KEPT_WORDS = 3
 # Restatement: a one-sentence paragraph holding a near copy (contiguous
 # words, similarity >= NEAR_REPEAT_SIMILARITY) of an earlier sentence of at
 # least MIN_RESTATED_WORDS, where the copy is at least half of it, adds only
@@ -87,6 +92,14 @@ MIN_KEPT_WORDS = 4
 # paragraph of aeb-dev matches this.
 MIN_RESTATED_WORDS = 12
 MIN_RESTATED_SHARE = 0.5
+# ... and "a clause" is at most this many words besides the copy (seed 000
+# adds 15); more is a sentence of its own run together with the copy.
+MAX_RESTATED_ADDED_WORDS = 16
+# A near copy of a paragraph is not deleted whole when one of its sentences
+# (of MIN_KEPT_WORDS or more) shares less than this share of its words, in
+# order, with the first copy: it adds a sentence, so only the repeated
+# sentences go (sentence level).
+MIN_SENTENCE_COVERAGE = 0.5
 
 REASONS = {
     "repeated-paragraph": "the same paragraph appears earlier in the document",
@@ -109,8 +122,9 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
     """
     spans = list(paragraphs(text))
     words = [_words(p.group()) for p in spans]
-    doomed = _repeated_paragraphs(words)
-    sentence_edits = _repeated_sentences(spans, doomed)
+    sentences = [_sentences(p.group()) for p in spans]
+    doomed = _repeated_paragraphs([p.group() for p in spans], words, sentences)
+    sentence_edits = _repeated_sentences(spans, sentences, doomed)
     return sorted(delete_paragraphs(text, doomed, STEP) + sentence_edits, key=lambda e: e.start)
 
 
@@ -118,7 +132,9 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in WORD_RE.findall(text))
 
 
-def _repeated_paragraphs(words: list[tuple[str, ...]]) -> dict[int, tuple[str, str]]:
+def _repeated_paragraphs(
+    texts: list[str], words: list[tuple[str, ...]], sentences: list[list]
+) -> dict[int, tuple[str, str]]:
     """Paragraph index -> (rule, reason) for whole paragraphs that repeat."""
     doomed = {}
     for group in _copy_groups(words):
@@ -127,10 +143,12 @@ def _repeated_paragraphs(words: list[tuple[str, ...]]) -> dict[int, tuple[str, s
         first = words[group[0]]
         for index in group[1:]:
             rule = "repeated-paragraph" if words[index] == first else "near-repeat"
+            if rule == "near-repeat" and _adds_a_sentence(sentences[index], first, texts[index]):
+                continue
             if _spread_out(group):  # would be a refrain, but its neighbours repeat too
                 rule = "repeated-block"
             doomed[index] = (rule, REASONS[rule])
-    for index in _headline_copies(words):
+    for index in _headline_copies(words, sentences, texts):
         doomed.setdefault(index, ("repeated-headline", REASONS["repeated-headline"]))
     earlier: list[tuple[str, ...]] = []
     for index, paragraph in enumerate(words):
@@ -143,9 +161,10 @@ def _repeated_paragraphs(words: list[tuple[str, ...]]) -> dict[int, tuple[str, s
     return doomed
 
 
-def _headline_copies(words: list[tuple[str, ...]]) -> list[int]:
-    """Paragraphs among the first few after the headline that repeat it."""
-    if not words or not MIN_HEADLINE_WORDS <= len(words[0]) <= MAX_HEADLINE_WORDS:
+def _headline_copies(words: list[tuple[str, ...]], sentences: list[list], texts: list[str]) -> list[int]:
+    """Paragraphs among the first few after the headline that repeat it (and
+    add no sentence of their own)."""
+    if not words or not MIN_HEADLINE_WORDS <= len(words[0]) <= MAX_HEADLINE_WORDS or len(sentences[0]) > 1:
         return []
     headline = words[0]
     if words.count(headline) >= MIN_REFRAIN_COPIES:  # a refrain, not a headline
@@ -155,21 +174,35 @@ def _headline_copies(words: list[tuple[str, ...]]) -> list[int]:
         for index in range(1, min(len(words), HEADLINE_WINDOW + 1))
         if _lengths_allow(len(words[index]), len(headline))
         and Indel.normalized_similarity(words[index], headline) >= NEAR_REPEAT_SIMILARITY
+        and not _adds_a_sentence(sentences[index], headline, texts[index])
     ]
 
 
-def _repeated_sentences(spans: list[regex.Match], doomed: dict[int, tuple[str, str]]) -> list[Edit]:
+def _adds_a_sentence(parts: list, first: tuple[str, ...], paragraph: str) -> bool:
+    """Whether a near copy of `first` holds a sentence that `first` lacks (a
+    credit such as "Photo: AP" does not end like a sentence and does not count)."""
+    for start, end, words in parts:
+        if len(words) >= MIN_KEPT_WORDS and PROSE_END_RE.search(paragraph[start:end]):
+            shared = (len(words) + len(first) - Indel.distance(words, first)) / 2
+            if shared < MIN_SENTENCE_COVERAGE * len(words):
+                return True
+    return False
+
+
+def _repeated_sentences(
+    spans: list[regex.Match], sentences: list[list], doomed: dict[int, tuple[str, str]]
+) -> list[Edit]:
     """Edits that cut repeated sentences out of the paragraphs that stay.
 
     Deletes (adds to `doomed`) a paragraph left with nothing worth keeping,
     and a one-sentence paragraph that restates an earlier sentence.
     """
-    sentences = {i: _sentences(span.group()) for i, span in enumerate(spans)}
-    counts = Counter(words for parts in sentences.values() for _, _, words in parts if len(words) >= MIN_SENTENCE_WORDS)
-    sentences = {i: parts for i, parts in sentences.items() if i not in doomed}
+    counts = Counter(words for parts in sentences for _, _, words in parts if len(words) >= MIN_SENTENCE_WORDS)
     earlier: list[tuple[str, ...]] = []
     edits = []
-    for index, parts in sentences.items():
+    for index, parts in enumerate(sentences):
+        if index in doomed:
+            continue
         repeated = [
             len(words) >= MIN_SENTENCE_WORDS
             and counts[words] < MIN_REFRAIN_COPIES
@@ -180,7 +213,11 @@ def _repeated_sentences(spans: list[regex.Match], doomed: dict[int, tuple[str, s
         if any(repeated) and kept_words < MIN_KEPT_WORDS:
             doomed[index] = ("repeated-sentences", REASONS["repeated-sentences"])
             continue
-        if len(parts) == 1 and any(_restates(parts[0][2], other) for other in earlier):
+        if (
+            len(parts) == 1
+            and PROSE_END_RE.search(spans[index].group())  # not a tweet embed ("... pic.twitter.com/x — @who Nov 20")
+            and any(_restates(parts[0][2], other) for other in earlier)
+        ):
             doomed[index] = ("restated-paragraph", REASONS["restated-paragraph"])
             continue
         if any(repeated):
@@ -224,7 +261,7 @@ def _near_sentence(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def _restates(sentence: tuple[str, ...], other: tuple[str, ...]) -> bool:
     """Whether `sentence` holds a near copy of `other` (contiguous words) that
     is at least MIN_RESTATED_SHARE of it."""
-    if len(other) < MIN_RESTATED_WORDS or len(sentence) <= len(other):
+    if len(other) < MIN_RESTATED_WORDS or not len(other) < len(sentence) <= len(other) + MAX_RESTATED_ADDED_WORDS:
         return False
     if len(other) < MIN_RESTATED_SHARE * len(sentence) * NEAR_REPEAT_SIMILARITY:
         return False
