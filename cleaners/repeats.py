@@ -265,6 +265,8 @@ def _restates(sentence: tuple[str, ...], other: tuple[str, ...]) -> bool:
         return False
     if len(other) < MIN_RESTATED_SHARE * len(sentence) * NEAR_REPEAT_SIMILARITY:
         return False
+    if len(set(other) & set(sentence)) < NEAR_REPEAT_SIMILARITY * len(set(other)) - 1:  # cheap test first
+        return False
     for width in range(max(1, int(len(other) * NEAR_REPEAT_SIMILARITY)), min(len(sentence), int(len(other) / NEAR_REPEAT_SIMILARITY)) + 1):
         if width < MIN_RESTATED_SHARE * len(sentence):
             continue
