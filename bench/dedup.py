@@ -170,14 +170,16 @@ def scale_benchmark(count: int) -> dict:
     vocabulary = [f"w{i}" for i in range(50_000)]
     cumulative = list(itertools.accumulate(1 / (i + 1) for i in range(len(vocabulary))))  # Zipf-like, as in text
     signing = 0.0
-    signatures, last = Signatures(), []
+    signatures, last, source_of = Signatures(), [], {}
     for n in range(count):
         if last and rng.random() < 0.1:
-            text = change_words(rng.choice(last), CHANGED_SHARE, rng, vocabulary)
+            source, original = rng.choice(last)
+            text = change_words(original, CHANGED_SHARE, rng, vocabulary)
+            source_of[f"{n:07d}"] = source
         else:
             words = rng.choices(vocabulary, cum_weights=cumulative, k=600)
             text = "\n".join(" ".join(words[i : i + 30]) + "." for i in range(0, 600, 30))
-            last = (last + [text])[-50:]
+            last = (last + [(f"{n:07d}", text)])[-50:]
         start = time.perf_counter()
         signatures.merge(Signatures.from_text(f"{n:07d}", text))
         signing += time.perf_counter() - start
@@ -188,9 +190,23 @@ def scale_benchmark(count: int) -> dict:
         "documents": count,
         "signature_seconds": round(signing, 1),
         "cluster_seconds": round(done - start, 1),
-        "clustered_documents": len(clusters),
+        "near_copies": len(source_of),
+        "copies_clustered_with_their_source": sum(
+            1 for copy, source in source_of.items()
+            if copy in clusters and source in clusters and clusters[copy].cluster == clusters[source].cluster
+        ),
+        "clusters": len({m.cluster for m in clusters.values()}),
+        "mixed_clusters": _mixed(clusters, source_of),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
+
+
+def _mixed(clusters: dict, source_of: dict[str, str]) -> int:
+    """Clusters holding documents of more than one original."""
+    originals: dict[str, set[str]] = {}
+    for doc_id, member in clusters.items():
+        originals.setdefault(member.cluster, set()).add(source_of.get(doc_id, doc_id))
+    return sum(1 for found in originals.values() if len(found) > 1)
 
 
 def main() -> None:

@@ -78,6 +78,7 @@ def _clean(args: argparse.Namespace) -> int:
     print(
         f"presswash: {summary['cleaned']} of {summary['documents']} documents cleaned, "
         f"{summary['quarantined']} quarantined, {sum(summary['edits'].values())} edits -> {config.out}"
+        + (f" ({summary['set_aside']} near duplicates set aside in near-duplicates/)" if summary.get("set_aside") else "")
     )
     return 0
 
