@@ -16,6 +16,7 @@ from cleaners.edits import Edit, apply_edits
 from cleaners.garbles import repair_garbles
 from cleaners.layout import canonicalize_layout
 from cleaners.names import NameLexicon
+from cleaners.neardup import Membership, Signatures
 from cleaners.recurring import LineCounts, line_key
 from cleaners.repeats import dedupe_paragraphs
 from cleaners.unicode import repair_unicode
@@ -27,14 +28,18 @@ class CorpusStats:
 
     names: NameLexicon = field(default_factory=NameLexicon)
     lines: LineCounts = field(default_factory=LineCounts)
+    signatures: Signatures = field(default_factory=Signatures)
 
     @classmethod
-    def from_text(cls, text: str) -> "CorpusStats":
-        return cls(NameLexicon.from_text(text), LineCounts.from_text(text))
+    def from_text(cls, text: str, doc_id: str | None = None) -> "CorpusStats":
+        """Statistics of one document; with its id, also its MinHash signature
+        (near-duplicate clusters are reported by id)."""
+        return cls(NameLexicon.from_text(text), LineCounts.from_text(text), Signatures.from_text(doc_id, text))
 
     def merge(self, other: "CorpusStats") -> "CorpusStats":
         self.names.merge(other.names)
         self.lines.merge(other.lines)
+        self.signatures.merge(other.signatures)
         return self
 
 
@@ -46,6 +51,7 @@ class CorpusContext:
     names: NameLexicon = field(default_factory=NameLexicon)
     name_index: dict[str, list[str]] = field(default_factory=dict)
     recurring_lines: frozenset[bytes] = frozenset()
+    clusters: dict[str, Membership] = field(default_factory=dict)  # near-duplicate documents by id
 
     @classmethod
     def build(cls, stats: Iterable[CorpusStats] = (), rule_packs: Iterable[Path] = ()) -> "CorpusContext":
@@ -58,7 +64,11 @@ class CorpusContext:
         for part in stats:
             total.merge(part)
         return cls(
-            RuleSet.load(tuple(rule_packs)), total.names, total.names.consensus_index(), total.lines.recurring()
+            RuleSet.load(tuple(rule_packs)),
+            total.names,
+            total.names.consensus_index(),
+            total.lines.recurring(),
+            total.signatures.clusters(),
         )
 
 

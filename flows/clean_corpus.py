@@ -58,7 +58,7 @@ def decode_batch(paths: list[Path], src: Path) -> Opaque:
 def learn_corpus(batch: Opaque) -> Opaque:
     stats = CorpusStats()
     for doc in batch.value:
-        stats.merge(CorpusStats.from_text(doc.text))
+        stats.merge(CorpusStats.from_text(doc.text, doc.id))
     return Opaque(stats)
 
 
@@ -91,8 +91,11 @@ def review_batch(batch: Opaque) -> Opaque:
 
 
 @task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
-def write_batches(batches: list[Opaque], out: Path, src: Path, parquet: bool) -> dict:
-    return write_corpus((doc for batch in batches for doc in batch.value), out, src, parquet)
+def write_batches(
+    batches: list[Opaque], out: Path, src: Path, clusters: dict, representatives_only: bool, parquet: bool
+) -> dict:
+    documents = (doc for batch in batches for doc in batch.value)
+    return write_corpus(documents, out, src, clusters, representatives_only=representatives_only, parquet=parquet)
 
 
 @task(**TASK_OPTIONS)
@@ -130,6 +133,7 @@ def clean_corpus(
     steps: list[str] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     rule_packs: list[str] | None = None,
+    representatives_only: bool = False,
     parquet: bool = False,
 ) -> dict:
     """Clean every SRC/*.txt into OUT: canonical text, changelog and manifest.
@@ -138,7 +142,8 @@ def clean_corpus(
     its default.
     """
     config = make_config(
-        src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs, parquet=parquet
+        src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs,
+        representatives_only=representatives_only, parquet=parquet,
     )
     paths = list_sources(config.src)
     batches = [
@@ -149,7 +154,10 @@ def clean_corpus(
     for step in config.steps:
         batches = [clean_batch.submit(step, batch, context) for batch in batches]
     batches = [review_batch.submit(batch) for batch in batches]
-    manifest = write_batches.submit(wait_for_batches(batches), config.out, config.src, config.parquet).result()
+    clusters = context.result().value.clusters
+    manifest = write_batches.submit(
+        wait_for_batches(batches), config.out, config.src, clusters, config.representatives_only, config.parquet
+    ).result()
     publish_summary(manifest, config.out)
     return manifest
 

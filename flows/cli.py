@@ -1,7 +1,7 @@
 """The `presswash` command line.
 
   presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE] [--parquet]
-                  [--task-runner threads|processes|dask|ray] [--dask-address ADDRESS]
+                  [--representatives-only] [--task-runner threads|processes|dask|ray] [--dask-address ADDRESS]
   presswash restore DST --out DIR
   presswash diff DOC [--out DST]
   presswash serve [--name local]
@@ -38,6 +38,8 @@ writes, into DST:
   report.html       review page: every edit marked in the text, by step and rule
   corpus.jsonl      one document a line: id, text, source, cluster, edits, edits_by_step, warnings
   corpus.parquet    the same, with --parquet
+  near-duplicates/  with --representatives-only: clean text of the cluster
+                    members that are not their cluster's representative
 
 DST is replaced as a whole when the run succeeds; a folder that is not
 presswash output is never replaced. The run goes through the Prefect flow
@@ -74,6 +76,7 @@ def _clean(args: argparse.Namespace) -> int:
         config = make_config(
             args.config, src=args.src, out=args.out, steps=steps, batch_size=args.batch_size,
             rule_packs=args.rule_pack or None, parquet=args.parquet,
+            representatives_only=args.representatives_only or None,
         )
         check_output_folder(config.out, config.src)
     except (ConfigError, ValueError, OutputError) as error:
@@ -100,6 +103,7 @@ def _clean(args: argparse.Namespace) -> int:
     print(
         f"presswash: {summary['cleaned']} of {summary['documents']} documents cleaned, "
         f"{summary['quarantined']} quarantined, {sum(summary['edits'].values())} edits -> {config.out}"
+        + (f" ({summary['set_aside']} near duplicates set aside in near-duplicates/)" if summary.get("set_aside") else "")
     )
     return 0
 
@@ -229,6 +233,9 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task (default 64)")
     clean.add_argument("--rule-pack", type=Path, action="append", metavar="FILE",
                        help="an extra boilerplate rule pack (TOML); repeatable")
+    clean.add_argument("--representatives-only", action="store_true", default=None,
+                       help="write only one document per near-duplicate cluster as <id>.txt (others go to "
+                       "near-duplicates/, listed in the manifest)")
     clean.add_argument("--parquet", action="store_true", default=None,
                        help="also write DST/corpus.parquet (pip install 'presswash[parquet]')")
     clean.add_argument("--task-runner", choices=TASK_RUNNERS, default=DEFAULT_TASK_RUNNER,

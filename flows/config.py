@@ -33,6 +33,11 @@ class CleanConfig(BaseModel):
     rule_packs: list[Path] = Field(
         default_factory=list, description="extra boilerplate rule packs (TOML) to use besides the built-in ones"
     )
+    representatives_only: bool = Field(
+        default=False,
+        description="write only each near-duplicate cluster's representative as <id>.txt; the other members' "
+        "clean text goes to near-duplicates/<id>.txt (still restorable) and the manifest says why",
+    )
 
     parquet: bool = Field(
         default=False,

@@ -12,7 +12,10 @@ Output layout (DST):
 - `corpus.jsonl`: the clean corpus for consumers, one document a line
   (`id`, `text`, `source`, `cluster`, `edits`, `edits_by_step`, `warnings`),
   readable as is by pandas and Hugging Face `datasets`;
-- `corpus.parquet` (only when asked for): the same records as Parquet.
+- `corpus.parquet` (only when asked for): the same records as Parquet;
+- `near-duplicates/<id>.txt`: with `representatives_only`, the clean text of
+  cluster members other than the representative (the manifest's `clean_file`
+  says where each document's text is, so restore rebuilds every raw file).
 
 DST is written as a whole: into a temporary sibling folder first, swapped in
 at the end, so a failed run leaves the previous output as it was.
@@ -25,12 +28,13 @@ import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaners.decode import binary_kind, decode_bytes, encode_text
 from cleaners.edits import Edit, restore_text
+from cleaners.neardup import Membership
 from cleaners.pipeline import STEPS
 from cleaners.review import Warning
 from flows.report import write_report
@@ -40,7 +44,8 @@ MANIFEST = "manifest.json"
 CORPUS = "corpus.jsonl"
 CORPUS_PARQUET = "corpus.parquet"
 QUARANTINE = "quarantine"
-CLEANED, QUARANTINED = "cleaned", "quarantined"
+NEAR_DUPLICATES = "near-duplicates"
+CLEANED, QUARANTINED, NEAR_DUPLICATE_STATUS = "cleaned", "quarantined", "near-duplicate"
 
 
 class OutputError(RuntimeError):
@@ -106,8 +111,22 @@ def _unreadable(path: Path, src: Path) -> str | None:
     return None
 
 
-def write_corpus(documents: Iterable[Document], out: Path, src: Path, parquet: bool = False) -> dict:
-    """Write DST atomically (with corpus.parquet if PARQUET); return the manifest."""
+def write_corpus(
+    documents: Iterable[Document],
+    out: Path,
+    src: Path,
+    clusters: Mapping[str, Membership] | None = None,
+    representatives_only: bool = False,
+    parquet: bool = False,
+) -> dict:
+    """Write DST atomically; return the manifest.
+
+    `clusters` (document id -> near-duplicate cluster) fills the manifest's
+    `cluster`, `near_duplicate_of` and `near_duplicate_similarity`; with
+    `representatives_only` a member that is not its cluster's representative
+    is written to near-duplicates/ instead of DST. With `parquet`,
+    corpus.parquet is written besides corpus.jsonl.
+    """
     out = Path(out)
     check_output_folder(out, src)
     _remove_stale_staging(out)
@@ -115,7 +134,8 @@ def write_corpus(documents: Iterable[Document], out: Path, src: Path, parquet: b
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        manifest = _write_into(staging, sorted(documents, key=lambda d: d.id), Path(src))
+        documents = sorted(documents, key=lambda d: d.id)
+        manifest = _write_into(staging, documents, Path(src), clusters or {}, representatives_only)
         if parquet:
             write_parquet(staging / CORPUS, staging / CORPUS_PARQUET)
         _swap_in(staging, out)
@@ -161,7 +181,9 @@ def _quarantine_copy(doc: Document, src: Path, folder: Path) -> str | None:
     return kept.as_posix()
 
 
-def _write_into(folder: Path, documents: list[Document], src: Path) -> dict:
+def _write_into(
+    folder: Path, documents: list[Document], src: Path, clusters: Mapping[str, Membership], representatives_only: bool
+) -> dict:
     entries, totals, records = {}, Counter(), []
     with (
         open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog,
@@ -172,17 +194,30 @@ def _write_into(folder: Path, documents: list[Document], src: Path) -> dict:
                 entries[doc.id] = _quarantined_entry(doc, _quarantine_copy(doc, src, folder))
                 continue
             clean = doc.text.encode("utf-8")
-            (folder / f"{doc.id}.txt").write_bytes(clean)
+            member = clusters.get(doc.id)
+            duplicate = member is not None and member.representative != doc.id
+            set_aside = representatives_only and duplicate
+            clean_file = f"{NEAR_DUPLICATES}/{doc.id}.txt" if set_aside else f"{doc.id}.txt"
+            (folder / clean_file).parent.mkdir(exist_ok=True)
+            (folder / clean_file).write_bytes(clean)
             counts = Counter(f"{e.step}/{e.rule}" for e in doc.edits)
             totals.update(counts)
             for edit in doc.edits:
                 records.append(edit.to_record(doc.id))
                 changelog.write(_json_line(records[-1]))
-            corpus.write(_json_line(corpus_record(doc, warnings=len(doc.warnings), cluster=None)))
+            if not set_aside:
+                cluster = member.cluster if member else None
+                corpus.write(_json_line(corpus_record(doc, warnings=len(doc.warnings), cluster=cluster)))
             entries[doc.id] = {
                 "source": doc.source,
-                "status": CLEANED,
-                "reason": None,
+                "status": NEAR_DUPLICATE_STATUS if set_aside else CLEANED,
+                "reason": (
+                    f"near duplicate of {member.representative} (estimated Jaccard {member.similarity}); "
+                    f"representatives_only: clean text kept in {clean_file}"
+                    if set_aside
+                    else None
+                ),
+                "clean_file": clean_file,
                 "raw_sha256": doc.raw_sha256,
                 "clean_sha256": hashlib.sha256(clean).hexdigest(),
                 "encoding": doc.encoding,
@@ -190,20 +225,24 @@ def _write_into(folder: Path, documents: list[Document], src: Path) -> dict:
                 "chars_out": len(doc.text),
                 "edits": dict(sorted(counts.items())),
                 "warnings": [w.to_record() for w in doc.warnings],
-                "cluster": None,
-                "near_duplicate_of": None,
+                "cluster": member.cluster if member else None,
+                "near_duplicate_of": member.representative if duplicate else None,
+                "near_duplicate_similarity": member.similarity if duplicate else None,
             }
     statuses = Counter(entry["status"] for entry in entries.values())
     summary = {
         "documents": len(entries),
         "cleaned": statuses[CLEANED],
         "quarantined": statuses[QUARANTINED],
+        "clusters": len({m.cluster for m in clusters.values()}),
+        "near_duplicates": sum(1 for e in entries.values() if e["near_duplicate_of"]),
+        "set_aside": statuses[NEAR_DUPLICATE_STATUS],
         "edits": dict(sorted(totals.items())),
         "warnings": dict(sorted(Counter(w.kind for doc in documents for w in doc.warnings).items())),
     }
     manifest = {"summary": summary, "documents": entries}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    texts = {doc.id: doc.text for doc in documents if doc.status == CLEANED}
+    texts = {doc.id: doc.text for doc in documents if doc.status != QUARANTINED}
     write_report(folder, manifest, records, texts)
     return manifest
 
@@ -219,10 +258,12 @@ def _quarantined_entry(doc: Document, kept: str | None) -> dict:
         "chars_in": doc.raw_chars,
         "chars_out": 0,
         "quarantine": kept,
+        "clean_file": None,
         "edits": {},
         "warnings": [],
         "cluster": None,
         "near_duplicate_of": None,
+        "near_duplicate_similarity": None,
     }
 
 
@@ -310,7 +351,7 @@ def restore_corpus(dst: Path, out: Path) -> int:
                 continue  # nothing was read: a folder, a link, an unreadable file
             raw = (dst / entry["quarantine"]).read_bytes()
         else:
-            clean = (dst / f"{doc_id}.txt").read_text(encoding="utf-8")
+            clean = (dst / (entry.get("clean_file") or f"{doc_id}.txt")).read_text(encoding="utf-8")
             raw = encode_text(restore_text(clean, changelog.get(doc_id, [])), entry["encoding"])
         if hashlib.sha256(raw).hexdigest() != entry["raw_sha256"]:
             raise OutputError(f"{doc_id}: restored bytes do not match the raw hash in the manifest")
@@ -328,7 +369,7 @@ def read_document_edits(dst: Path, doc_id: str) -> tuple[dict, str, list[Edit]]:
     if entry is None:
         raise OutputError(f"{dst} has no document {doc_id!r}: give a document id listed in {dst / MANIFEST}")
     try:
-        clean = (dst / f"{doc_id}.txt").read_text(encoding="utf-8")
+        clean = (dst / (entry.get("clean_file") or f"{doc_id}.txt")).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise OutputError(f"{doc_id} is {entry['status']} ({entry.get('reason')}): it has no clean text in {dst}") from None
     edits = []

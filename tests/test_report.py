@@ -121,7 +121,7 @@ def test_report_json_cannot_close_its_script_element():
 
 def test_diff_prints_plain_markers_when_not_a_terminal():
     run = presswash("diff", "000_168d10991dd40f8a")
-    assert run.stdout.startswith("000_168d10991dd40f8a: 4 edits")
+    assert run.stdout.startswith("000_168d10991dd40f8a: 5 edits")
     assert "[-— —-]{+—+}" in run.stdout
     assert "\x1b[" not in run.stdout
 
