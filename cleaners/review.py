@@ -22,7 +22,9 @@ from cleaners.edits import paragraphs
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
+class ReviewWarning:
+    """A span of clean text that looks garbled; reported, never changed."""
+
     start: int
     end: int
     kind: str
@@ -47,7 +49,7 @@ SENTENCE_FRAGMENT_RE = regex.compile(r"(?<=(?<![\p{L}.])\p{Ll}{3,}\.) (?P<fragme
 ABBREVIATIONS = frozenset("etc vol approx dept est fig inc ltd corp nos gen govt sept".split())
 
 
-def review_warnings(text: str) -> list[Warning]:
+def review_warnings(text: str) -> list[ReviewWarning]:
     """Spans of canonical text that look garbled, for a person to check.
 
     >>> [(w.kind, w.text) for w in review_warnings("Beijing StratalDiplomatic support.\\n")]
@@ -60,19 +62,19 @@ def review_warnings(text: str) -> list[Warning]:
     warnings = []
     for match in GLUED_WORDS_RE.finditer(text):
         if match.group() not in KNOWN_CAMEL_CASE:
-            warnings.append(Warning(match.start(), match.end(), "glued-words", match.group()))
+            warnings.append(ReviewWarning(match.start(), match.end(), "glued-words", match.group()))
     for match in STRAY_CAPITAL_RE.finditer(text):
-        warnings.append(Warning(match.start(), match.end(), "stray-capital", match.group()))
+        warnings.append(ReviewWarning(match.start(), match.end(), "stray-capital", match.group()))
     for match in SENTENCE_FRAGMENT_RE.finditer(text):
         word_before = text[: match.start()].rsplit(None, 1)[-1].rstrip(".").lower()
         if word_before not in ABBREVIATIONS:
             span = match.span("fragment")
-            warnings.append(Warning(span[0], span[1], "sentence-fragment", match.group("fragment")))
+            warnings.append(ReviewWarning(span[0], span[1], "sentence-fragment", match.group("fragment")))
     warnings += unbalanced_quotes(text)
     return sorted(warnings, key=lambda w: (w.start, w.kind))
 
 
-def unbalanced_quotes(text: str) -> list[Warning]:
+def unbalanced_quotes(text: str) -> list[ReviewWarning]:
     """Paragraphs whose double quotes do not pair up. A paragraph that opens a
     quotation and leaves it open is fine when the next paragraph opens with a
     quote mark (the convention for quotations over several paragraphs).
@@ -94,5 +96,5 @@ def unbalanced_quotes(text: str) -> list[Warning]:
         following = found[index + 1].group() if index + 1 < len(found) else ""
         runs_on = opens == closes + 1 and following.startswith(("“", '"'))
         if (opens != closes and not runs_on) or (straight % 2 and not following.startswith('"')):
-            warnings.append(Warning(paragraph.start(), paragraph.end(), "unbalanced-quotes", body[:80]))
+            warnings.append(ReviewWarning(paragraph.start(), paragraph.end(), "unbalanced-quotes", body[:80]))
     return warnings

@@ -36,7 +36,7 @@ from cleaners.decode import binary_kind, decode_bytes, encode_text
 from cleaners.edits import Edit, restore_text
 from cleaners.neardup import Membership
 from cleaners.pipeline import STEPS
-from cleaners.review import Warning
+from cleaners.review import ReviewWarning
 from flows.report import write_report
 
 CHANGELOG = "changelog.jsonl"
@@ -63,7 +63,7 @@ class Document:
     raw_chars: int
     text: str
     edits: list[Edit] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)  # review list, offsets into the clean text
+    warnings: list[ReviewWarning] = field(default_factory=list)  # review list, offsets into the clean text
     status: str = CLEANED
     reason: str | None = None  # why it was quarantined
 
@@ -149,11 +149,22 @@ def write_corpus(
 STAGING_PREFIX = ".{name}.partial-"
 
 
+RETIRED_PREFIX = ".{name}.old-"
+
+
 def _remove_stale_staging(out: Path) -> None:
-    for stale in out.parent.glob(f"{STAGING_PREFIX.format(name=out.name)}*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _process_alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
+    """Clean up after a run that was killed: drop its half-written staging
+    folder, and if it died between moving the old DST aside and moving the
+    new one in, put the old DST back."""
+    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
+        for stale in sorted(out.parent.glob(f"{prefix.format(name=out.name)}*")):
+            pid = stale.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or _process_alive(int(pid)):
+                continue
+            if prefix == RETIRED_PREFIX and not out.exists():
+                stale.rename(out)
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 def _process_alive(pid: int) -> bool:
@@ -322,7 +333,7 @@ def check_output_folder(out: Path, src: Path) -> None:
 
 
 def _swap_in(staging: Path, out: Path) -> None:
-    retired = out.parent / f".{out.name}.old-{os.getpid()}"
+    retired = out.parent / f"{RETIRED_PREFIX.format(name=out.name)}{os.getpid()}"
     if out.exists():
         out.rename(retired)
     staging.rename(out)

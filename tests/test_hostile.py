@@ -136,3 +136,18 @@ def test_a_run_killed_at_any_moment_leaves_the_previous_output(tmp_path):
         os.killpg(run.pid, signal.SIGKILL)
         run.wait()
         assert sorted((p.name, p.read_bytes()) for p in out.iterdir()) == before, moment
+
+
+def test_a_run_killed_between_the_two_renames_gets_its_old_output_back(tmp_path):
+    from flows.corpus_io import RETIRED_PREFIX, STAGING_PREFIX, _remove_stale_staging
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = dead.stdout.strip()
+    retired = tmp_path / f"{RETIRED_PREFIX.format(name='out')}{pid}"
+    retired.mkdir()
+    (retired / MANIFEST).write_text("{}\n")
+    staging = tmp_path / f"{STAGING_PREFIX.format(name='out')}{pid}"
+    staging.mkdir()
+    _remove_stale_staging(tmp_path / "out")
+    assert (tmp_path / "out" / MANIFEST).read_text() == "{}\n"
+    assert not retired.exists() and not staging.exists()
