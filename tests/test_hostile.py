@@ -124,15 +124,16 @@ def test_a_run_killed_at_any_moment_leaves_the_previous_output(tmp_path):
     (out / MANIFEST).write_text('{"summary": {}, "documents": {}}\n')
     (out / "previous.txt").write_text("the previous run's output\n")
     before = sorted((p.name, p.read_bytes()) for p in out.iterdir())
-    for moment in ("while cleaning", "while writing"):
+    for moment in ("early", "while writing"):
         run = subprocess.Popen([sys.executable, "-m", "flows.cli", "clean", str(src), "--out", str(out)], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 120
         while run.poll() is None and time.monotonic() < deadline:
             staged = list(tmp_path.glob(".out.partial-*"))
-            if (moment == "while writing" and staged) or (moment == "while cleaning" and time.monotonic() > deadline - 110):
+            if (moment == "while writing" and staged) or (moment == "early" and time.monotonic() > deadline - 117):
                 break
             time.sleep(0.005)
+        assert run.poll() is None, f"the run ended before it could be killed {moment}; give it more documents"
         os.killpg(run.pid, signal.SIGKILL)
         run.wait()
         assert sorted((p.name, p.read_bytes()) for p in out.iterdir()) == before, moment
