@@ -102,12 +102,19 @@ def repair_names(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -
     >>> [(e.before, e.after) for e in repair_names("Kassym-Jomart Togayev met Xi.", lexicon, lexicon.consensus_index())]
     [('Togayev', 'Tokayev')]
     """
-    context = _names_in(text)
-    uses = Counter(w.group() for w in WORD_RE.finditer(text))
+    uses = Counter(WORD_RE.findall(text))
+    suspects = {
+        w for w, n in uses.items()
+        if n <= MAX_VARIANT_USES  # used more often: a house style (Zelenskiy), not a slip
+        and len(w) >= MIN_NAME_CHARS and lexicon.documents[w] <= MAX_VARIANT_DOCS and _is_name(w)
+        and _spellings_near(w, index)
+    }
+    if not suspects:  # most documents: no rare spelling near a frequent one
+        return []
     fixes = {}
-    for variant, neighbours in context.items():
-        if uses[variant] > MAX_VARIANT_USES:
-            continue  # used consistently: a house style (Zelenskiy), not a slip
+    for variant, neighbours in _names_in(text).items():
+        if variant not in suspects:
+            continue
         fix = _consensus_spelling(variant, set(neighbours), lexicon, index)
         if fix is not None:
             fixes[variant] = fix

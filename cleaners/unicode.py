@@ -32,7 +32,16 @@ NOT_A_PLAIN_SPACE_RE = regex.compile(r"[^\S ]|  ")
 SPACE_RUN_RE = regex.compile(r"\s+")
 # A line of plain ASCII needs ftfy only for HTML entities, terminal escapes
 # and control characters; everything else ftfy fixes is outside ASCII.
-ASCII_NEEDS_FTFY_RE = regex.compile(r"[&\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lines made only of printable ASCII (no "&") and these typographic marks
+# need no ftfy either. Mojibake of UTF-8 always holds a character that is
+# not among them: the lead byte 0xC2-0xF4 reads as a letter in latin-1,
+# cp1252 and the other cp125x (Â, â, в, ...) and as a letter or symbol in
+# cp437; in mac_roman it may read as one of these marks (0xC9 …, 0xD0-0xD5
+# –—“”‘’), but then the continuation byte, 0x80-0xBF, reads as a letter or
+# symbol that is not (Ä, ü, •, ™). tests/test_properties.py checks that ftfy
+# leaves such lines alone.
+PLAIN_TYPOGRAPHY = "‘’“”–—…"
+NEEDS_FTFY_RE = regex.compile(rf"[^\x20-\x25\x27-\x7e\t{PLAIN_TYPOGRAPHY}]")
 # Bytes that were not valid UTF-8 come out of decoding as lone surrogates.
 STRAY_BYTE_RE = regex.compile(r"[\udc80-\udcff]")
 # ftfy names the steps of a mojibake repair after the codecs it went through.
@@ -50,7 +59,7 @@ def repair_unicode(text: str, context: object = None) -> list[Edit]:
     edits = []
     for line in LINE_RE.finditer(text):
         original = line.group()
-        if original.isascii() and not ASCII_NEEDS_FTFY_RE.search(original):
+        if not NEEDS_FTFY_RE.search(original):
             continue
         laid_out, spans = _as_laid_out(original)
         fixed = STRAY_BYTE_RE.sub(_stray_byte_char, laid_out)

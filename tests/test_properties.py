@@ -3,9 +3,12 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ftfy
+
 from cleaners.decode import decode_bytes, encode_text
 from cleaners.edits import restore_text
 from cleaners.pipeline import STEPS, CorpusContext, CorpusStats, clean_text, run_step
+from cleaners.unicode import FTFY_CONFIG, NEEDS_FTFY_RE, PLAIN_TYPOGRAPHY
 
 CONTEXT = CorpusContext.build()
 # Text built from the characters cleaners care about, so that random examples
@@ -60,3 +63,11 @@ def test_any_bytes_decode_and_encode_back(raw):
     clean, edits = clean_text(decoded.text, CONTEXT)
     clean.encode("utf-8")  # clean text is always valid UTF-8
     assert encode_text(restore_text(clean, edits), decoded.encoding) == raw
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*map(chr, range(0x20, 0x7F)), "\t", *PLAIN_TYPOGRAPHY]).filter(lambda c: c != "&")))
+def test_lines_the_fast_path_skips_are_lines_ftfy_leaves_alone(line):
+    """repair_unicode skips ftfy on such lines; ftfy itself would not change them."""
+    assert not NEEDS_FTFY_RE.search(line)
+    assert ftfy.fix_text(line, FTFY_CONFIG) == line
