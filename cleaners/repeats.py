@@ -150,14 +150,14 @@ def _repeated_paragraphs(
             doomed[index] = (rule, REASONS[rule])
     for index in _headline_copies(words, sentences, texts):
         doomed.setdefault(index, ("repeated-headline", REASONS["repeated-headline"]))
-    earlier: list[tuple[str, ...]] = []
+    earlier: list[tuple[int, str]] = []  # (word count, " w1 w2 ... ") of the paragraphs kept so far
     for index, paragraph in enumerate(words):
         if index in doomed:
             continue
         if _contained_in_earlier(paragraph, earlier):
             doomed[index] = ("contained-repeat", REASONS["contained-repeat"])
         else:
-            earlier.append(paragraph)
+            earlier.append((len(paragraph), _joined(paragraph)))
     return doomed
 
 
@@ -332,11 +332,14 @@ def _copy_groups(words: list[tuple[str, ...]]) -> list[list[int]]:
 
 
 def _near_group(paragraph, groups, words) -> list[int] | None:
+    """The first group whose first copy the paragraph nearly repeats. Groups
+    whose length rules the similarity out are skipped before any comparison."""
+    length = len(paragraph)
     for group in groups:
-        first = words[group[0]]
-        if _lengths_allow(len(paragraph), len(first)) and Indel.normalized_similarity(
-            paragraph, first, score_cutoff=NEAR_REPEAT_SIMILARITY
-        ):
+        other = len(words[group[0]])
+        if 2 * min(length, other) < NEAR_REPEAT_SIMILARITY * (length + other):
+            continue
+        if Indel.normalized_similarity(paragraph, words[group[0]], score_cutoff=NEAR_REPEAT_SIMILARITY):
             return group
     return None
 
@@ -362,11 +365,16 @@ def _neighbour_repeats(words: list[tuple[str, ...]], first: int, index: int, ste
     return words[a] == words[b] or _near_sentence(words[a], words[b])
 
 
-def _contained_in_earlier(paragraph: tuple[str, ...], earlier: list[tuple[str, ...]]) -> bool:
+def _contained_in_earlier(paragraph: tuple[str, ...], earlier: list[tuple[int, str]]) -> bool:
     if not MIN_CONTAINED_WORDS <= len(paragraph) <= MAX_CONTAINED_WORDS:
         return False
-    needle = " " + " ".join(paragraph) + " "
-    return any(len(other) > len(paragraph) and needle in " " + " ".join(other) + " " for other in earlier)
+    needle = _joined(paragraph)
+    return any(count > len(paragraph) and needle in joined for count, joined in earlier)
+
+
+def _joined(words: tuple[str, ...]) -> str:
+    """Words as one string with a space at each end, for whole-word containment."""
+    return " " + " ".join(words) + " "
 
 
 def _lengths_allow(a: int, b: int, similarity: float = NEAR_REPEAT_SIMILARITY) -> bool:
