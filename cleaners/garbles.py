@@ -85,15 +85,39 @@ def repair_garbles(text: str, lexicon: NameLexicon | None = None, index: dict | 
     """
     edits, previous = [], ""
     for p in paragraphs(text):
-        edits += repair_quotes(p.group(), p.start())
-        edits += missing_opening_quote(p.group(), previous, p.start())
-        edits += repair_spacing(p.group(), p.start())
+        edits += _local_repairs(p.group(), previous, p.start())
         previous = p.group()
-    edits += [_edit(m, "doubled-dash", m.group(1)) for m in DOUBLED_DASH_RE.finditer(text)]
     if lexicon is not None:
         edits += repair_names(text, lexicon, index if index is not None else lexicon.consensus_index())
     edits = _without_overlaps(edits)
-    return [edit for p in paragraphs(text) for edit in _unicode_safe(p, edits)]
+    starts = [e.start for e in edits]
+    stable, previous = [], ""
+    for p in paragraphs(text):
+        mine = edits[bisect.bisect_left(starts, p.start()) : bisect.bisect_right(starts, p.end())]
+        if mine and _stable(p, mine, previous):
+            stable += mine
+        previous = p.group()
+    return stable
+
+
+def _local_repairs(paragraph: str, previous: str, offset: int = 0) -> list[Edit]:
+    """The repairs that need only the paragraph (and the one before it)."""
+    return (
+        repair_quotes(paragraph, offset)
+        + missing_opening_quote(paragraph, previous, offset)
+        + repair_spacing(paragraph, offset)
+        + [_edit(m, "doubled-dash", m.group(1), offset) for m in DOUBLED_DASH_RE.finditer(paragraph)]
+    )
+
+
+def _stable(paragraph: regex.Match, mine: list[Edit], previous: str) -> bool:
+    """Whether a paragraph's edits leave text that neither repair_unicode nor
+    these repairs would change again: a re-oriented quote next to "â€" can
+    spell fresh mojibake, a closed scare quote can glue to the next mark. The
+    chain must be idempotent, so such a paragraph is left as it was."""
+    shifted = [replace(e, start=e.start - paragraph.start(), end=e.end - paragraph.start()) for e in mine]
+    fixed = apply_edits(paragraph.group(), shifted)
+    return not repair_unicode(fixed) and not _local_repairs(fixed, previous)
 
 
 def missing_opening_quote(paragraph: str, previous: str = "", offset: int = 0) -> list[Edit]:
@@ -147,17 +171,6 @@ def _without_overlaps(edits: list[Edit]) -> list[Edit]:
             kept.append(edit)
             end = edit.end
     return kept
-
-
-def _unicode_safe(paragraph: regex.Match, edits: list[Edit]) -> list[Edit]:
-    """The paragraph's edits, or none if their result is text that
-    repair_unicode would change (a re-oriented quote next to "â€" can spell
-    fresh mojibake): the chain must stay idempotent."""
-    mine = sorted((e for e in edits if paragraph.start() <= e.start <= paragraph.end()), key=lambda e: (e.start, e.end))
-    if not mine:
-        return []
-    shifted = [replace(e, start=e.start - paragraph.start(), end=e.end - paragraph.start()) for e in mine]
-    return [] if repair_unicode(apply_edits(paragraph.group(), shifted)) else mine
 
 
 def repair_quotes(paragraph: str, offset: int = 0) -> list[Edit]:
