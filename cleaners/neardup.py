@@ -21,9 +21,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
-import regex
+from cleaners.patterns import WORD_RE
 
-WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 # Shingles of this many words. With about 10% of words changed, 3-word
 # shingles of two copies still share Jaccard ~0.55, while two different
 # articles share under 0.05 (bench/dedup.py); longer shingles lose the copies,

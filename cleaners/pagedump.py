@@ -19,6 +19,8 @@ import enum
 
 import regex
 
+from cleaners.patterns import SENTENCE_END_RE, WORD_RE
+
 RULE_LEADING = "page-navigation"
 RULE_TRAILING = "page-footer"
 RULE_MENU = "page-menu-run"
@@ -60,9 +62,7 @@ MIN_MENU_RUN_WORDS = 50
 # Article text: at least this many sentences in a row, each of these lengths.
 MIN_SENTENCE_RUN = 2
 SENTENCE_WORDS = range(4, 71)
-SENTENCE_END_RE = regex.compile(r"[.!?。！？…][\"”’»)\]]*$")
 SENTENCE_MARK_RE = regex.compile(r"[.!?。！？][\"”’»)\]]*(?:\s|$)")
-WORD_RE = regex.compile(r"\w+")
 
 
 class Label(enum.Enum):

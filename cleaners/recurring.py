@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import regex
 
+from cleaners.patterns import SENTENCE_END_RE, WORD_RE
+
 RULE = "recurring-line"
 REASON = "a short line that recurs in {documents} or more documents of the corpus (site furniture)"
 
-WORD_RE = regex.compile(r"\w+")
-SENTENCE_END_RE = regex.compile(r"[.!?。！？…][\"”’»)\]]*$")
 # Lines longer than this are never learned. Furniture labels run one to six
 # words (Share this, Most Popular, Related Stories); longer short lines are
 # headlines and subheads, which copies of one story share, or quotations.

@@ -25,10 +25,10 @@ import regex
 from rapidfuzz.distance import Indel
 
 from cleaners.edits import Edit, delete_paragraphs, paragraphs
+from cleaners.patterns import WORD_RE
 
 STEP = "dedupe_paragraphs"
 
-WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 # Scraper and spinner repeats are whole paragraphs. Shorter lines repeat on
 # purpose: questions of an interview series, list items, "Here’s the thing:"
 # (all seen in the aeb-dev ground truth), so only longer ones count.
