@@ -102,20 +102,20 @@ def repair_names(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -
     >>> [(e.before, e.after) for e in repair_names("Kassym-Jomart Togayev met Xi.", lexicon, lexicon.consensus_index())]
     [('Togayev', 'Tokayev')]
     """
-    uses = Counter(WORD_RE.findall(text))
-    suspects = {
-        w for w, n in uses.items()
-        if n <= MAX_VARIANT_USES  # used more often: a house style (Zelenskiy), not a slip
-        and len(w) >= MIN_NAME_CHARS and lexicon.documents[w] <= MAX_VARIANT_DOCS and _is_name(w)
-        and _spellings_near(w, index)
-    }
+    suspects = {}  # rare spelling -> frequent spellings one letter away
+    for word, uses in Counter(WORD_RE.findall(text)).items():
+        if uses > MAX_VARIANT_USES:  # used more often: a house style (Zelenskiy), not a slip
+            continue
+        if len(word) >= MIN_NAME_CHARS and lexicon.documents[word] <= MAX_VARIANT_DOCS and _is_name(word):
+            if near := _spellings_near(word, index):
+                suspects[word] = near
     if not suspects:  # most documents: no rare spelling near a frequent one
         return []
     fixes = {}
     for variant, neighbours in _names_in(text).items():
         if variant not in suspects:
             continue
-        fix = _consensus_spelling(variant, set(neighbours), lexicon, index)
+        fix = _consensus_spelling(variant, suspects[variant], set(neighbours), lexicon)
         if fix is not None:
             fixes[variant] = fix
     edits = []
@@ -126,11 +126,10 @@ def repair_names(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -
     return edits
 
 
-def _consensus_spelling(variant, neighbours, lexicon, index) -> tuple[str, str] | None:
-    if len(variant) < MIN_NAME_CHARS or lexicon.documents[variant] > MAX_VARIANT_DOCS:
-        return None
+def _consensus_spelling(variant, candidates, neighbours, lexicon) -> tuple[str, str] | None:
+    """The one candidate spelling the evidence supports, with that evidence."""
     found = []
-    for candidate in _spellings_near(variant, index):
+    for candidate in candidates:
         if candidate.startswith(variant) or variant.startswith(candidate):
             continue  # plural, possessive or a longer name, not a misspelling
         if OSA.distance(variant, candidate) != 1 or _same_up_to_convention(variant, candidate):
