@@ -169,11 +169,11 @@ def _remove_stale_staging(out: Path) -> None:
 
 def _process_alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # it exists, under another user
+        pass
     return True
 
 
@@ -195,7 +195,7 @@ def _quarantine_copy(doc: Document, src: Path, folder: Path) -> str | None:
 def _write_into(
     folder: Path, documents: list[Document], src: Path, clusters: Mapping[str, Membership], representatives_only: bool
 ) -> dict:
-    entries, totals, records = {}, Counter(), []
+    entries, records = {}, []
     with (
         open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog,
         open(folder / CORPUS, "w", encoding="utf-8", newline="\n") as corpus,
@@ -204,58 +204,67 @@ def _write_into(
             if doc.status == QUARANTINED:
                 entries[doc.id] = _quarantined_entry(doc, _quarantine_copy(doc, src, folder))
                 continue
-            clean = doc.text.encode("utf-8")
             member = clusters.get(doc.id)
-            duplicate = member is not None and member.representative != doc.id
-            set_aside = representatives_only and duplicate
+            set_aside = representatives_only and member is not None and member.representative != doc.id
             clean_file = f"{NEAR_DUPLICATES}/{doc.id}.txt" if set_aside else f"{doc.id}.txt"
             (folder / clean_file).parent.mkdir(exist_ok=True)
-            (folder / clean_file).write_bytes(clean)
-            counts = Counter(f"{e.step}/{e.rule}" for e in doc.edits)
-            totals.update(counts)
+            (folder / clean_file).write_bytes(doc.text.encode("utf-8"))
             for edit in doc.edits:
                 records.append(edit.to_record(doc.id))
                 changelog.write(_json_line(records[-1]))
             if not set_aside:
                 cluster = member.cluster if member else None
                 corpus.write(_json_line(corpus_record(doc, warnings=len(doc.warnings), cluster=cluster)))
-            entries[doc.id] = {
-                "source": doc.source,
-                "status": NEAR_DUPLICATE_STATUS if set_aside else CLEANED,
-                "reason": (
-                    f"near duplicate of {member.representative} (estimated Jaccard {member.similarity}); "
-                    f"representatives_only: clean text kept in {clean_file}"
-                    if set_aside
-                    else None
-                ),
-                "clean_file": clean_file,
-                "raw_sha256": doc.raw_sha256,
-                "clean_sha256": hashlib.sha256(clean).hexdigest(),
-                "encoding": doc.encoding,
-                "chars_in": doc.raw_chars,
-                "chars_out": len(doc.text),
-                "edits": dict(sorted(counts.items())),
-                "warnings": [w.to_record() for w in doc.warnings],
-                "cluster": member.cluster if member else None,
-                "near_duplicate_of": member.representative if duplicate else None,
-                "near_duplicate_similarity": member.similarity if duplicate else None,
-            }
+            entries[doc.id] = _cleaned_entry(doc, clean_file, member, set_aside)
+    manifest = {"summary": _summary(entries, clusters), "documents": entries}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    texts = {doc.id: doc.text for doc in documents if doc.status != QUARANTINED}
+    write_report(folder, manifest, records, texts)
+    return manifest
+
+
+def _cleaned_entry(doc: Document, clean_file: str, member: Membership | None, set_aside: bool) -> dict:
+    duplicate = member is not None and member.representative != doc.id
+    return {
+        "source": doc.source,
+        "status": NEAR_DUPLICATE_STATUS if set_aside else CLEANED,
+        "reason": (
+            f"near duplicate of {member.representative} (estimated Jaccard {member.similarity}); "
+            f"representatives_only: clean text kept in {clean_file}"
+            if set_aside
+            else None
+        ),
+        "clean_file": clean_file,
+        "raw_sha256": doc.raw_sha256,
+        "clean_sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        "encoding": doc.encoding,
+        "chars_in": doc.raw_chars,
+        "chars_out": len(doc.text),
+        "edits": dict(sorted(Counter(f"{e.step}/{e.rule}" for e in doc.edits).items())),
+        "warnings": [w.to_record() for w in doc.warnings],
+        "cluster": member.cluster if member else None,
+        "near_duplicate_of": member.representative if duplicate else None,
+        "near_duplicate_similarity": member.similarity if duplicate else None,
+    }
+
+
+def _summary(entries: dict, clusters: Mapping[str, Membership]) -> dict:
+    """The manifest's summary, counted from its document entries."""
     statuses = Counter(entry["status"] for entry in entries.values())
-    summary = {
+    edits, warnings = Counter(), Counter()
+    for entry in entries.values():
+        edits.update(entry["edits"])
+        warnings.update(w["kind"] for w in entry["warnings"])
+    return {
         "documents": len(entries),
         "cleaned": statuses[CLEANED],
         "quarantined": statuses[QUARANTINED],
         "clusters": len({m.cluster for m in clusters.values()}),
         "near_duplicates": sum(1 for e in entries.values() if e["near_duplicate_of"]),
         "set_aside": statuses[NEAR_DUPLICATE_STATUS],
-        "edits": dict(sorted(totals.items())),
-        "warnings": dict(sorted(Counter(w.kind for doc in documents for w in doc.warnings).items())),
+        "edits": dict(sorted(edits.items())),
+        "warnings": dict(sorted(warnings.items())),
     }
-    manifest = {"summary": summary, "documents": entries}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    texts = {doc.id: doc.text for doc in documents if doc.status != QUARANTINED}
-    write_report(folder, manifest, records, texts)
-    return manifest
 
 
 def _quarantined_entry(doc: Document, kept: str | None) -> dict:
