@@ -157,8 +157,7 @@ def _judge(paragraph: regex.Match, rules: RuleSet, recurring: frozenset[bytes]) 
         return None, suffixes + [
             Edit(STEP, rule_id, start + s, start + e, body[s:e], "", PAGE_DUMP_REASONS[rule_id]) for s, e, rule_id in run_in
         ]
-    end = suffixes[-1].start - paragraph.start() if suffixes else len(body)
-    return None, _inline_edits(body[:end], paragraph.start(), rules) + suffixes
+    return None, _inline_edits(rest, paragraph.start(), rules) + suffixes
 
 
 def _inline_edits(body: str, offset: int, rules: RuleSet) -> list[Edit]:

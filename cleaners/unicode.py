@@ -30,10 +30,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, f
 LINE_RE = regex.compile(rf"\S(?:[^{LINE_BREAKS}]*\S)?")
 NOT_A_PLAIN_SPACE_RE = regex.compile(r"[^\S ]|  ")
 SPACE_RUN_RE = regex.compile(r"\s+")
-# A line of plain ASCII needs ftfy only for HTML entities, terminal escapes
-# and control characters; everything else ftfy fixes is outside ASCII.
-# Lines made only of printable ASCII (no "&") and these typographic marks
-# need no ftfy either. Mojibake of UTF-8 always holds a character that is
+# A line that needs no ftfy: printable ASCII (an "&" may start an HTML entity,
+# controls and escapes are ftfy's) and these typographic marks. Mojibake of UTF-8 always holds a character that is
 # not among them: the lead byte 0xC2-0xF4 reads as a letter in latin-1,
 # cp1252 and the other cp125x (Â, â, в, ...) and as a letter or symbol in
 # cp437; in mac_roman it may read as one of these marks (0xC9 …, 0xD0-0xD5
