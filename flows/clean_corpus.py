@@ -1,8 +1,11 @@
-"""The Prefect flow `clean-corpus`: decode -> corpus pass -> cleaner chain -> write.
+"""The Prefect flow `clean-corpus`: corpus pass -> cleaner chain -> DST.
 
-Tasks are thin: each wraps one call into `cleaners` or `flows.corpus_io` and
-works on a batch of documents, never one document (a task run costs Prefect
-6-10 ms, shared/PREFECT.md).
+Tasks are thin: each wraps one call into `cleaners` or `flows` and works on a
+batch of documents, never one document (a task run costs Prefect 6-10 ms,
+shared/PREFECT.md). The corpus is streamed: a task reads its batch's files
+itself and writes its outputs into the staging folder itself, so the flow
+passes paths and gets manifest entries back, and memory holds one batch per
+worker plus the corpus statistics (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -21,23 +24,24 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 
-from cleaners.pipeline import STEPS, CorpusContext, CorpusStats, run_step
-from cleaners.review import review_warnings
+from cleaners.pipeline import STEPS, CorpusContext, CorpusStats
+from flows.batch import clean_documents, read_batch, stage_batch
 from flows.config import DEFAULT_BATCH_SIZE, make_config
-from flows.corpus_io import QUARANTINED, list_sources, read_document, write_corpus
+from flows.corpus_io import QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging
 from flows.progress import report
 from flows.report import REPORT
 
-# Batches are handed from task to task in memory; nothing to cache yet.
+# Prefect's own result cache is not used: a batch's result is written to
+# DST's staging folder where it is made, not returned through the flow.
 TASK_OPTIONS = dict(cache_policy=NO_CACHE)
 
 
 class Opaque:
     """Carries a value through Prefect unexamined. Prefect walks every task
     input (lists, dicts, dataclasses) looking for futures; for the corpus
-    context and for batches of documents with their edits, that walk cost
-    more than the cleaning (a 5 MB corpus: 70 s instead of 15 s). A plain
-    object is not walked, and pickles to process and Dask workers."""
+    context that walk cost more than the cleaning (a 5 MB corpus: 70 s
+    instead of 15 s). A plain object is not walked, and pickles to process
+    and Dask workers."""
 
     __slots__ = ("value",)
 
@@ -45,20 +49,13 @@ class Opaque:
         self.value = value
 
 
-@task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
-def decode_batch(paths: list[Path], src: Path) -> Opaque:
-    batch = [read_document(path, src) for path in paths]
-    for doc in batch:
-        if doc.status == QUARANTINED:
-            get_run_logger().warning("quarantined %s: %s", doc.source, doc.reason)
-    return Opaque(batch)
-
-
 @task(**TASK_OPTIONS)
-def learn_corpus(batch: Opaque) -> Opaque:
+def learn_batch(paths: list[Path], src: Path) -> Opaque:
+    """The corpus pass over one batch: its statistics, not its text."""
     stats = CorpusStats()
-    for doc in batch.value:
-        stats.merge(CorpusStats.from_text(doc.text, doc.id))
+    for doc in read_batch(paths, src):
+        if doc.status != QUARANTINED:
+            stats.merge(CorpusStats.from_text(doc.text, doc.id))
     return Opaque(stats)
 
 
@@ -67,40 +64,29 @@ def build_context(stats: list[Opaque], rule_packs: list[Path]) -> Opaque:
     return Opaque(CorpusContext.build((part.value for part in stats), rule_packs))
 
 
-@task(**TASK_OPTIONS, task_run_name="{step}")
-def clean_batch(step: str, batch: Opaque, context: Opaque) -> Opaque:
-    context = context.value
-    for doc in batch.value:
-        if doc.status == QUARANTINED:
-            continue
-        try:
-            doc.text, edits = run_step(step, doc.text, context)
-        except Exception as error:  # one document's failure must not end the run
-            doc.quarantine(f"{step} failed: {type(error).__name__}: {error}")
-            get_run_logger().warning("quarantined %s: %s", doc.source, doc.reason)
-            continue
-        doc.edits += edits
-    return batch
-
-
 @task(**TASK_OPTIONS)
-def review_batch(batch: Opaque) -> Opaque:
-    for doc in batch.value:
-        doc.warnings = review_warnings(doc.text)
-    return batch
+def clean_batch(number: int, paths: list[Path], src: Path, context: Opaque, steps: list[str], staging: Path) -> Opaque:
+    """Read, clean, review and stage one batch; its manifest entries and the
+    CPU seconds each step took."""
+    seconds = Counter()
+    output = clean_documents(read_batch(paths, src), context.value, steps, seconds)
+    entries = stage_batch(output, number, staging, src)
+    for doc_id, entry in entries.items():
+        if entry["status"] == QUARANTINED:
+            get_run_logger().warning("quarantined %s: %s", entry["source"], entry["reason"])
+    return Opaque((entries, seconds))
 
 
 @task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
-def write_batches(
-    batches: list[Opaque], out: Path, src: Path, clusters: dict, representatives_only: bool, parquet: bool
+def finish_output(
+    staging: Path, out: Path, entries: Opaque, clusters: Opaque, representatives_only: bool, parquet: bool
 ) -> dict:
-    documents = (doc for batch in batches for doc in batch.value)
-    return write_corpus(documents, out, src, clusters, representatives_only=representatives_only, parquet=parquet)
+    return finish_corpus(staging, out, entries.value, clusters.value, representatives_only, parquet)
 
 
 @task(**TASK_OPTIONS)
-def publish_summary(manifest: dict, out: Path) -> str:
-    markdown = summary_markdown(manifest, out)
+def publish_summary(manifest: dict, out: Path, seconds: dict[str, float]) -> str:
+    markdown = summary_markdown(manifest, out, seconds)
     create_markdown_artifact(key="clean-corpus-summary", markdown=markdown, description="presswash run summary")
     create_table_artifact(
         key="clean-corpus-documents", table=document_table(manifest), description="per-document counts"
@@ -113,17 +99,22 @@ def publish_summary(manifest: dict, out: Path) -> str:
     return markdown
 
 
-def wait_for_batches(futures: list[PrefectFuture]) -> list[Opaque]:
-    """The batches' results in their order, reporting progress as each one finishes."""
+def wait_for_batches(futures: list[PrefectFuture]) -> tuple[dict[str, dict], Counter]:
+    """Every batch's manifest entries and the CPU seconds per step, reporting
+    progress as each batch finishes."""
     artifact = create_progress_artifact(
         progress=0.0, key="clean-corpus-progress", description="batches through the whole cleaner chain"
     )
     logger = get_run_logger()
-    for done, _ in enumerate(as_completed(futures), 1):
+    entries, seconds = {}, Counter()
+    for done, future in enumerate(as_completed(futures), 1):
+        batch_entries, batch_seconds = future.result().value
+        entries.update(batch_entries)
+        seconds.update(batch_seconds)
         update_progress_artifact(artifact, progress=100.0 * done / len(futures))
         logger.info("%d/%d batches cleaned", done, len(futures))
         report(done, len(futures))
-    return [future.result() for future in futures]
+    return entries, seconds
 
 
 @flow(name="clean-corpus", log_prints=False)
@@ -146,19 +137,23 @@ def clean_corpus(
         representatives_only=representatives_only, parquet=parquet,
     )
     paths = list_sources(config.src)
-    batches = [
-        decode_batch.submit(paths[i : i + config.batch_size], config.src)
-        for i in range(0, len(paths), config.batch_size)
-    ]
-    context = build_context.submit([learn_corpus.submit(b) for b in batches], config.rule_packs)
-    for step in config.steps:
-        batches = [clean_batch.submit(step, batch, context) for batch in batches]
-    batches = [review_batch.submit(batch) for batch in batches]
-    clusters = context.result().value.clusters
-    manifest = write_batches.submit(
-        wait_for_batches(batches), config.out, config.src, clusters, config.representatives_only, config.parquet
-    ).result()
-    publish_summary(manifest, config.out)
+    batches = [paths[i : i + config.batch_size] for i in range(0, len(paths), config.batch_size)]
+    context = build_context.submit([learn_batch.submit(b, config.src) for b in batches], config.rule_packs)
+    staging = open_staging(config.out, config.src)
+    try:
+        cleaned = [
+            clean_batch.submit(number, batch, config.src, context, config.steps, staging)
+            for number, batch in enumerate(batches)
+        ]
+        entries, seconds = wait_for_batches(cleaned)
+        clusters = Opaque(context.result().value.clusters)
+        manifest = finish_output(
+            staging, config.out, Opaque(entries), clusters, config.representatives_only, config.parquet
+        )
+    except BaseException:
+        discard_staging(staging)
+        raise
+    publish_summary(manifest, config.out, dict(seconds))
     return manifest
 
 
@@ -166,8 +161,9 @@ def clean_corpus(
 SUMMARY_TOP_RULES = 15
 
 
-def summary_markdown(manifest: dict, out: Path) -> str:
-    """The run summary shown in the Prefect UI: documents and edits by step and rule.
+def summary_markdown(manifest: dict, out: Path, seconds: dict[str, float] | None = None) -> str:
+    """The run summary shown in the Prefect UI: documents, edits by step and
+    rule, and (when given) the CPU seconds each step took.
 
     Links the review report: by file:// URL when OUT is absolute, else by the
     relative path (so the text depends on nothing but its arguments).
@@ -191,15 +187,24 @@ def summary_markdown(manifest: dict, out: Path) -> str:
         "",
         f"Review every edit in [{report_path.as_posix()}]({report_path.as_uri() if report_path.is_absolute() else report_path.as_posix()}).",
         "",
-        "| step | edits |",
-        "|---|---:|",
-        *(f"| {step} | {count} |" for step, count in by_step.items()),
+        "| step | edits | CPU seconds |",
+        "|---|---:|---:|",
+        *(f"| {step} | {by_step[step]} | {_seconds(seconds, step)} |" for step in sorted(set(by_step) | set(seconds or {}), key=_chain_order)),
         "",
         "| step/rule | edits |",
         "|---|---:|",
         *(f"| {rule} | {count} |" for rule, count in Counter(summary["edits"]).most_common(SUMMARY_TOP_RULES)),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _seconds(seconds: dict[str, float] | None, step: str) -> str:
+    return f"{seconds[step]:.2f}" if seconds and step in seconds else ""
+
+
+def _chain_order(step: str) -> tuple[int, str]:
+    """Steps in chain order, then the review and anything else by name."""
+    return (list(STEPS).index(step) if step in STEPS else len(STEPS), step)
 
 
 def document_table(manifest: dict) -> list[dict]:

@@ -10,7 +10,7 @@ Output layout (DST):
 - `quarantine/<source>`: the raw bytes of every file that was not cleaned
   (binary data, a cleaner failed), kept as they were; the manifest says why.
 - `corpus.jsonl`: the clean corpus for consumers, one document a line
-  (`id`, `text`, `source`, `cluster`, `edits`, `edits_by_step`, `warnings`),
+  (`id`, `cluster`, `text`, `source`, `edits`, `edits_by_step`, `warnings`),
   readable as is by pandas and Hugging Face `datasets`;
 - `corpus.parquet` (only when asked for): the same records as Parquet;
 - `near-duplicates/<id>.txt`: with `representatives_only`, the clean text of
@@ -76,7 +76,7 @@ def list_sources(src: Path) -> list[Path]:
     """Every entry named *.txt directly in SRC, in name order (so runs are
     repeatable): files, and also what is not a readable file, so that each
     gets a line in the manifest saying why it was not cleaned."""
-    return sorted(src.glob("*.txt"))
+    return sorted(src.glob("*.txt"), key=lambda path: (path.stem, path.name))
 
 
 def read_document(path: Path, src: Path) -> Document:
@@ -111,37 +111,77 @@ def _unreadable(path: Path, src: Path) -> str | None:
     return None
 
 
-def write_corpus(
-    documents: Iterable[Document],
-    out: Path,
-    src: Path,
-    clusters: Mapping[str, Membership] | None = None,
-    representatives_only: bool = False,
-    parquet: bool = False,
-) -> dict:
-    """Write DST atomically; return the manifest.
-
-    `clusters` (document id -> near-duplicate cluster) fills the manifest's
-    `cluster`, `near_duplicate_of` and `near_duplicate_similarity`; with
-    `representatives_only` a member that is not its cluster's representative
-    is written to near-duplicates/ instead of DST. With `parquet`,
-    corpus.parquet is written besides corpus.jsonl.
-    """
+def open_staging(out: Path, src: Path) -> Path:
+    """Check OUT, clean up after a killed run, and make the empty staging
+    folder this run writes DST into (`finish_corpus` swaps it in)."""
     out = Path(out)
     check_output_folder(out, src)
     _remove_stale_staging(out)
     staging = out.parent / f"{STAGING_PREFIX.format(name=out.name)}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    try:
-        documents = sorted(documents, key=lambda d: d.id)
-        manifest = _write_into(staging, documents, Path(src), clusters or {}, representatives_only)
-        if parquet:
-            write_parquet(staging / CORPUS, staging / CORPUS_PARQUET)
-        _swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return staging
+
+
+def discard_staging(staging: Path) -> None:
+    """Remove a staging folder after a failed run; DST stays as it was."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def finish_corpus(
+    staging: Path,
+    out: Path,
+    entries: Mapping[str, dict],
+    clusters: Mapping[str, Membership] | None = None,
+    representatives_only: bool = False,
+    parquet: bool = False,
+) -> dict:
+    """Put DST together from the batches' parts in STAGING and swap it in;
+    return the manifest.
+
+    `entries` are the batches' manifest entries. `clusters` (document id ->
+    near-duplicate cluster) fills each entry's `cluster`, `near_duplicate_of`
+    and `near_duplicate_similarity`; with `representatives_only` a member that
+    is not its cluster's representative is moved to near-duplicates/ and left
+    out of corpus.jsonl. With `parquet`, corpus.parquet is written besides
+    corpus.jsonl. The parts are read as streams: nothing corpus-sized is held.
+    """
+    from flows.batch import CHANGELOG_PART, CORPUS_PART, PARTS, REPORT_PART
+
+    clusters = clusters or {}
+    entries = {doc_id: _with_cluster(entries[doc_id], doc_id, clusters.get(doc_id), representatives_only)
+               for doc_id in sorted(entries)}
+    for doc_id, entry in entries.items():
+        if entry["status"] == NEAR_DUPLICATE_STATUS:
+            (staging / NEAR_DUPLICATES).mkdir(exist_ok=True)
+            (staging / f"{doc_id}.txt").rename(staging / entry["clean_file"])
+    parts = staging / PARTS
+    with open(staging / CHANGELOG, "wb") as changelog:
+        for part in sorted(parts.glob(CHANGELOG_PART.replace("{:06d}", "*"))):
+            with open(part, "rb") as lines:
+                shutil.copyfileobj(lines, changelog)
+    with open(staging / CORPUS, "w", encoding="utf-8", newline="\n") as corpus:
+        for doc_id, fields in _part_lines(parts, CORPUS_PART):
+            entry = entries[doc_id]
+            if entry["status"] == CLEANED:
+                corpus.write(f'{{"id": {json_value(doc_id)}, "cluster": {json_value(entry["cluster"])}, {fields[1:]}')
+    manifest = {"summary": _summary(entries, clusters), "documents": entries}
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(staging, manifest, ((doc_id, block.rstrip("\n")) for doc_id, block in _part_lines(parts, REPORT_PART)))
+    shutil.rmtree(parts)
+    if parquet:
+        write_parquet(staging / CORPUS, staging / CORPUS_PARQUET)
+    _swap_in(staging, Path(out))
     return manifest
+
+
+def _part_lines(parts: Path, name: str):
+    """(document id, rest of the line) of every batch's part NAME, in batch order."""
+    for part in sorted(parts.glob(name.replace("{:06d}", "*"))):
+        with open(part, encoding="utf-8") as lines:
+            for line in lines:
+                doc_id, rest = line.split("\t", 1)
+                yield json.loads(doc_id), rest
 
 
 # A run writes DST into a sibling named like this, then swaps it in; one
@@ -177,64 +217,28 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _quarantine_copy(doc: Document, src: Path, folder: Path) -> str | None:
-    """Keep a quarantined file's raw bytes in DST/quarantine; its path there,
+def quarantine_copy(entry: dict, src: Path, folder: Path) -> str | None:
+    """Keep a quarantined file's raw bytes in FOLDER/quarantine; its path there,
     or None when there is nothing to keep (unreadable, a link, a folder)."""
-    path = src / doc.source
-    if not doc.raw_sha256 or path.is_symlink() or not path.is_file():
+    path = Path(src) / entry["source"]
+    if not entry["raw_sha256"] or path.is_symlink() or not path.is_file():
         return None
     raw = path.read_bytes()
-    if hashlib.sha256(raw).hexdigest() != doc.raw_sha256:
+    if hashlib.sha256(raw).hexdigest() != entry["raw_sha256"]:
         raise OutputError(f"{path} changed while presswash was running; run it again")
-    kept = Path(QUARANTINE) / doc.source
+    kept = Path(QUARANTINE) / entry["source"]
     (folder / kept).parent.mkdir(parents=True, exist_ok=True)
     (folder / kept).write_bytes(raw)
     return kept.as_posix()
 
 
-def _write_into(
-    folder: Path, documents: list[Document], src: Path, clusters: Mapping[str, Membership], representatives_only: bool
-) -> dict:
-    entries, records = {}, []
-    with (
-        open(folder / CHANGELOG, "w", encoding="utf-8", newline="\n") as changelog,
-        open(folder / CORPUS, "w", encoding="utf-8", newline="\n") as corpus,
-    ):
-        for doc in documents:
-            if doc.status == QUARANTINED:
-                entries[doc.id] = _quarantined_entry(doc, _quarantine_copy(doc, src, folder))
-                continue
-            member = clusters.get(doc.id)
-            set_aside = representatives_only and member is not None and member.representative != doc.id
-            clean_file = f"{NEAR_DUPLICATES}/{doc.id}.txt" if set_aside else f"{doc.id}.txt"
-            (folder / clean_file).parent.mkdir(exist_ok=True)
-            (folder / clean_file).write_bytes(doc.text.encode("utf-8"))
-            for edit in doc.edits:
-                records.append(edit.to_record(doc.id))
-                changelog.write(_json_line(records[-1]))
-            if not set_aside:
-                cluster = member.cluster if member else None
-                corpus.write(_json_line(corpus_record(doc, warnings=len(doc.warnings), cluster=cluster)))
-            entries[doc.id] = _cleaned_entry(doc, clean_file, member, set_aside)
-    manifest = {"summary": _summary(entries, clusters), "documents": entries}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    texts = {doc.id: doc.text for doc in documents if doc.status != QUARANTINED}
-    write_report(folder, manifest, records, texts)
-    return manifest
-
-
-def _cleaned_entry(doc: Document, clean_file: str, member: Membership | None, set_aside: bool) -> dict:
-    duplicate = member is not None and member.representative != doc.id
+def cleaned_entry(doc: Document) -> dict:
+    """A cleaned document's manifest entry; its cluster fields are set by `finish_corpus`."""
     return {
         "source": doc.source,
-        "status": NEAR_DUPLICATE_STATUS if set_aside else CLEANED,
-        "reason": (
-            f"near duplicate of {member.representative} (estimated Jaccard {member.similarity}); "
-            f"representatives_only: clean text kept in {clean_file}"
-            if set_aside
-            else None
-        ),
-        "clean_file": clean_file,
+        "status": CLEANED,
+        "reason": None,
+        "clean_file": f"{doc.id}.txt",
         "raw_sha256": doc.raw_sha256,
         "clean_sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         "encoding": doc.encoding,
@@ -242,10 +246,29 @@ def _cleaned_entry(doc: Document, clean_file: str, member: Membership | None, se
         "chars_out": len(doc.text),
         "edits": dict(sorted(Counter(f"{e.step}/{e.rule}" for e in doc.edits).items())),
         "warnings": [w.to_record() for w in doc.warnings],
-        "cluster": member.cluster if member else None,
-        "near_duplicate_of": member.representative if duplicate else None,
-        "near_duplicate_similarity": member.similarity if duplicate else None,
+        "cluster": None,
+        "near_duplicate_of": None,
+        "near_duplicate_similarity": None,
     }
+
+
+def _with_cluster(entry: dict, doc_id: str, member: Membership | None, representatives_only: bool) -> dict:
+    """ENTRY with its near-duplicate cluster, set aside when asked for."""
+    if entry["status"] == QUARANTINED or member is None:
+        return entry
+    duplicate = member.representative != doc_id
+    entry = {**entry, "cluster": member.cluster}
+    if duplicate:
+        entry.update(near_duplicate_of=member.representative, near_duplicate_similarity=member.similarity)
+    if duplicate and representatives_only:
+        clean_file = f"{NEAR_DUPLICATES}/{doc_id}.txt"
+        entry.update(
+            status=NEAR_DUPLICATE_STATUS,
+            clean_file=clean_file,
+            reason=f"near duplicate of {member.representative} (estimated Jaccard {member.similarity}); "
+            f"representatives_only: clean text kept in {clean_file}",
+        )
+    return entry
 
 
 def _summary(entries: dict, clusters: Mapping[str, Membership]) -> dict:
@@ -267,7 +290,8 @@ def _summary(entries: dict, clusters: Mapping[str, Membership]) -> dict:
     }
 
 
-def _quarantined_entry(doc: Document, kept: str | None) -> dict:
+def quarantined_entry(doc: Document) -> dict:
+    """A quarantined document's manifest entry; `quarantine` is set where its bytes are kept."""
     return {
         "source": doc.source,
         "status": QUARANTINED,
@@ -277,7 +301,7 @@ def _quarantined_entry(doc: Document, kept: str | None) -> dict:
         "encoding": doc.encoding or None,
         "chars_in": doc.raw_chars,
         "chars_out": 0,
-        "quarantine": kept,
+        "quarantine": None,
         "clean_file": None,
         "edits": {},
         "warnings": [],
@@ -300,9 +324,9 @@ def corpus_record(doc: Document, warnings: int, cluster: str | None) -> dict:
         by_step[edit.step] = by_step.get(edit.step, 0) + 1
     return {
         "id": doc.id,
+        "cluster": cluster,
         "text": doc.text,
         "source": doc.source,
-        "cluster": cluster,
         "edits": len(doc.edits),
         "edits_by_step": by_step,
         "warnings": warnings,
@@ -317,15 +341,19 @@ def write_parquet(jsonl: Path, target: Path) -> None:
     pyarrow.parquet.write_table(pyarrow.json.read_json(jsonl), target)
 
 
-def _json_line(record: dict) -> str:
-    """One changelog line; escaped as ASCII only when the record holds raw
-    bytes kept as lone surrogates (which UTF-8 cannot carry)."""
-    line = json.dumps(record, ensure_ascii=False)
+def json_value(value) -> str:
+    """VALUE as JSON on one line; escaped as ASCII only when it holds raw
+    bytes kept as lone surrogates (which UTF-8 cannot carry).
+
+    >>> json_value({"a": "é"}), json_value("\\udc92")
+    ('{"a": "é"}', '"\\\\udc92"')
+    """
+    line = json.dumps(value, ensure_ascii=False)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = json.dumps(record)
-    return line + "\n"
+        line = json.dumps(value)
+    return line
 
 
 def check_output_folder(out: Path, src: Path) -> None:

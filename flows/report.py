@@ -220,15 +220,55 @@ def terminal_colour(step: str) -> str:
     return TERMINAL_COLOURS.get(step, "white")
 
 
+def document_block(clean: str, edits: list[Edit], warnings: list[Mapping]) -> str:
+    """One document's drawing data for the page, as JSON: its edits (each
+    naming its rule by an index into the block's own `rules`), the pieces of
+    its edit history, and its review warnings.
+
+    Built from the document alone, so each batch builds its documents' blocks
+    where it cleans them, and the page is written as a stream.
+
+    >>> document_block("y", [Edit("s", "r", 0, 1, "x", "y", "why")], [])
+    '{"rules":["s/r"],"edits":[[0,"why",0,1]],"pieces":[["x",-1,0],["y",0,-1]],"warnings":[]}'
+    """
+    rules: dict[str, int] = {}
+    pieces = mark_warnings(edit_history(clean, edits), warnings)
+    data = {
+        "edits": [[rules.setdefault(f"{e.step}/{e.rule}", len(rules)), e.reason, e.start, e.end] for e in edits],
+        "pieces": [_piece_json(p) for p in pieces],
+        "warnings": [[w.get("start"), w.get("end"), w.get("kind"), w.get("text")] for w in warnings],
+    }
+    return _script_json({"rules": list(rules), **data})
+
+
+def write_report(folder: Path, manifest: Mapping, blocks: Iterable[tuple[str, str]]) -> Path:
+    """Write FOLDER/report.html from the run's manifest and the documents'
+    blocks (`(doc id, document_block)` in any order that follows the
+    manifest's sorted ids; a document without a block is listed only).
+    Returns the page's path. The page is written as it goes: no corpus-sized
+    string is built."""
+    path = Path(folder) / REPORT
+    documents = manifest["documents"]
+    order = {doc_id: number for number, doc_id in enumerate(sorted(documents))}
+    top, rest = _page_frame(manifest)
+    with open(path, "w", encoding="utf-8", newline="\n") as page:
+        page.write(top)
+        for doc_id, block in blocks:
+            page.write(f'<script type="application/json" id="doc-{order[doc_id]}">{block}</script>\n')
+        page.write(rest)
+    return path
+
+
 def build_report(manifest: Mapping, records: Iterable[Mapping], texts: Mapping[str, str]) -> str:
-    """The review page of a run, as one self-contained HTML string.
+    """The review page of a run, as one string (`write_report` writes the same
+    page as a stream).
 
     `records` are changelog records (dicts as in changelog.jsonl), `texts`
     the clean text of each cleaned document by id. Deterministic: the same
     input gives the same bytes.
 
-    >>> page = build_report({"summary": {"documents": 1}, "documents": {"d": {"status": "cleaned",
-    ...     "edits": {"s/r": 1}, "warnings": []}}}, [{"doc": "d", "step": "s", "rule": "r",
+    >>> page = build_report({"summary": {"documents": 1, "edits": {"s/r": 1}}, "documents": {"d": {
+    ...     "status": "cleaned", "edits": {"s/r": 1}, "warnings": []}}}, [{"doc": "d", "step": "s", "rule": "r",
     ...     "start": 0, "end": 1, "before": "x", "after": "y", "reason": "why"}], {"d": "y"})
     >>> page.startswith("<!DOCTYPE html>") and '"rules":["s/r"]' in page
     True
@@ -237,61 +277,56 @@ def build_report(manifest: Mapping, records: Iterable[Mapping], texts: Mapping[s
     for record in records:
         by_doc.setdefault(record["doc"], []).append(Edit.from_record(record))
     documents = manifest["documents"]
-    steps = _steps_in_order(e.step for edits in by_doc.values() for e in edits)
-    rules = sorted({f"{e.step}/{e.rule}" for edits in by_doc.values() for e in edits},
-                   key=lambda key: (steps.index(key.split("/")[0]), key))
+    blocks = [
+        (doc_id, document_block(texts[doc_id], by_doc.get(doc_id, []), list(documents[doc_id].get("warnings") or [])))
+        for doc_id in sorted(documents)
+        if doc_id in texts  # quarantined: listed, nothing to draw
+    ]
+    order = {doc_id: number for number, doc_id in enumerate(sorted(documents))}
+    top, rest = _page_frame(manifest)
+    return top + "".join(f'<script type="application/json" id="doc-{order[d]}">{b}</script>\n' for d, b in blocks) + rest
+
+
+def _page_frame(manifest: Mapping) -> tuple[str, str]:
+    """The page before and after the documents' blocks: styles, script and
+    the index (summary, steps and rules from the manifest's counts, one row
+    per document)."""
+    documents = manifest["documents"]
+    counts = Counter(manifest.get("summary", {}).get("edits", {}))
+    for entry in documents.values():
+        counts.update(entry.get("edits") or {})
+    steps = _steps_in_order(key.split("/")[0] for key in counts)
+    rules = sorted(counts, key=lambda key: (steps.index(key.split("/")[0]), key))
     rule_index = {key: i for i, key in enumerate(rules)}
-    reasons: dict[str, int] = {}
-    index_rows, blocks = [], []
-    for number, doc_id in enumerate(sorted(documents)):
+    rows = []
+    for doc_id in sorted(documents):
         entry = documents[doc_id]
-        edits = by_doc.get(doc_id, [])
-        warnings = list(entry.get("warnings") or [])
-        rule_counts = Counter(rule_index[f"{e.step}/{e.rule}"] for e in edits)
-        index_rows.append({
+        edits = entry.get("edits") or {}
+        rows.append({
             "id": doc_id,
             "status": entry.get("status", "cleaned"),
             "reason": entry.get("reason"),
             "chars_in": entry.get("chars_in"),
             "chars_out": entry.get("chars_out"),
-            "by_step": [sum(1 for e in edits if e.step == step) for step in steps],
-            "rules": [[rule, count] for rule, count in sorted(rule_counts.items())],
-            "warnings": len(warnings),
+            "by_step": [sum(n for key, n in edits.items() if key.split("/")[0] == step) for step in steps],
+            "rules": sorted([rule_index[key], n] for key, n in edits.items()),
+            "warnings": len(entry.get("warnings") or []),
         })
-        if doc_id not in texts:  # quarantined: listed, nothing to draw
-            continue
-        pieces = mark_warnings(edit_history(texts[doc_id], edits), warnings)
-        data = {
-            "edits": [
-                [rule_index[f"{e.step}/{e.rule}"], reasons.setdefault(e.reason, len(reasons)), e.start, e.end]
-                for e in edits
-            ],
-            "pieces": [_piece_json(p) for p in pieces],
-            "warnings": [[w.get("start"), w.get("end"), w.get("kind"), w.get("text")] for w in warnings],
-        }
-        blocks.append(f'<script type="application/json" id="doc-{number}">{_script_json(data)}</script>')
     head = {
         "summary": manifest.get("summary", {}),
         "steps": steps,
         "colours": [step_colour(step) for step in steps],
         "rules": rules,
-        "reasons": list(reasons),
-        "docs": index_rows,
+        "docs": rows,
         "page": LIST_PAGE_SIZE,
     }
-    return (
+    page = (
         _PAGE.replace("/*CSS*/", _css(steps))
         .replace("<!--HEAD-->", f'<script type="application/json" id="head">{_script_json(head)}</script>')
-        .replace("<!--DOCS-->", "\n".join(blocks))
         .replace("/*JS*/", _JS)
     )
-
-
-def write_report(folder: Path, manifest: Mapping, records: Iterable[Mapping], texts: Mapping[str, str]) -> Path:
-    """Write FOLDER/report.html; returns its path."""
-    path = Path(folder) / REPORT
-    path.write_text(build_report(manifest, records, texts), encoding="utf-8", newline="\n")
-    return path
+    top, rest = page.split("<!--DOCS-->")
+    return top, rest
 
 
 def _steps_in_order(seen: Iterable[str]) -> list[str]:
@@ -404,8 +439,9 @@ const cache = new Map();
 
 function docData(n) {
   if (!cache.has(n)) {
-    const el = $("doc-" + n);
-    cache.set(n, el ? JSON.parse(el.textContent) : null);
+    const el = $("doc-" + n), data = el ? JSON.parse(el.textContent) : null;
+    if (data) data.edits = data.edits.map(([r, ...rest]) => [H.rules.indexOf(data.rules[r]), ...rest]);
+    cache.set(n, data);
   }
   return cache.get(n);
 }
@@ -487,7 +523,7 @@ function openDoc(n) {
 }
 function editTitle(data, e) {
   const [r, reason, start, end] = data.edits[e];
-  return `${H.rules[r]} [${start}, ${end}): ${H.reasons[reason]}`;
+  return `${H.rules[r]} [${start}, ${end}): ${reason}`;
 }
 function highlight(text, marked) {
   let out = esc(text);
@@ -540,7 +576,7 @@ function showEdits(list) {
   $("detail").className = "";
   $("detail").innerHTML = list.map((e) => {
     const [r, reason, start, end] = data.edits[e];
-    return `<b class="s${ruleStep[r]}" style="color:var(--c)">${esc(H.rules[r])}</b> at [${start}, ${end}) of the text entering the step: ${esc(H.reasons[reason])}`;
+    return `<b class="s${ruleStep[r]}" style="color:var(--c)">${esc(H.rules[r])}</b> at [${start}, ${end}) of the text entering the step: ${esc(reason)}`;
   }).join("<br>");
 }
 setup();

@@ -49,7 +49,7 @@ def test_report_lists_every_document_and_every_edit():
     head, docs = embedded(REPORT.read_text(encoding="utf-8"))
     assert [d["id"] for d in head["docs"]] == sorted(manifest["documents"]) and len(docs) == 5
     for doc_id, data in docs.items():
-        shown = Counter(head["rules"][rule] for rule, *_ in data["edits"])
+        shown = Counter(data["rules"][rule] for rule, *_ in data["edits"])
         logged = Counter(f"{r['step']}/{r['rule']}" for r in records if r["doc"] == doc_id)
         assert shown == logged == Counter(manifest["documents"][doc_id]["edits"]), doc_id
         marked = {i for piece in data["pieces"] if isinstance(piece, list) for i in piece[1:3]} - {NO_EDIT}

@@ -1,0 +1,136 @@
+"""One batch of documents through the chain, and what it leaves for DST.
+
+A batch is read, cleaned, reviewed and written where it runs (a thread, a
+process or a Dask worker), so no task ever holds more than one batch and the
+flow never holds the corpus: it passes paths in and gets manifest entries
+back. What a batch contributes to DST is a `BatchOutput`; `stage_batch`
+writes it into the staging folder, and `flows.corpus_io.finish_corpus` joins
+the batches' parts into DST once the clusters are known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaners.pipeline import CorpusContext, run_step
+from cleaners.review import review_warnings
+from flows.corpus_io import (
+    QUARANTINED,
+    Document,
+    cleaned_entry,
+    corpus_record,
+    json_value,
+    quarantine_copy,
+    quarantined_entry,
+    read_document,
+)
+from flows.report import document_block
+
+# Where each batch leaves its parts inside the staging folder, and their names.
+PARTS = ".parts"
+CHANGELOG_PART, CORPUS_PART, REPORT_PART = "{:06d}.changelog.jsonl", "{:06d}.corpus.tsv", "{:06d}.report.tsv"
+
+
+@dataclass
+class BatchOutput:
+    """What one batch contributes to DST, documents in id order.
+
+    `corpus` and `report` map a document id to its corpus.jsonl record
+    (without `id` and `cluster`, which are added when DST is put together)
+    and to its report block, each as JSON text.
+    """
+
+    entries: dict[str, dict] = field(default_factory=dict)  # manifest entries, cluster fields not yet set
+    texts: dict[str, str] = field(default_factory=dict)  # clean text of each cleaned document
+    changelog: list[str] = field(default_factory=list)  # changelog.jsonl lines
+    corpus: dict[str, str] = field(default_factory=dict)
+    report: dict[str, str] = field(default_factory=dict)
+
+
+def read_batch(paths: list[Path], src: Path) -> list[Document]:
+    return [read_document(path, src) for path in paths]
+
+
+def batch_digest(documents: list[Document]) -> str:
+    """What identifies a batch's input: each document's id, raw bytes (by
+    hash) and, for one that could not be read, why.
+
+    >>> a = Document("a", "a.txt", "utf-8", "9f86", 4, "test")
+    >>> batch_digest([a]) == batch_digest([Document("a", "a.txt", "utf-8", "9f86", 4, "test")])
+    True
+    """
+    digest = hashlib.sha256()
+    for doc in documents:
+        digest.update(json.dumps([doc.id, doc.source, doc.raw_sha256, doc.reason]).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def clean_documents(
+    documents: list[Document], context: CorpusContext, steps: list[str], seconds: Counter | None = None
+) -> BatchOutput:
+    """Run the chain and the review over a batch; what it contributes to DST.
+
+    A cleaner that raises on a document quarantines that document, not the
+    batch. `seconds` (if given) gets the CPU time spent in each step.
+    """
+    output = BatchOutput()
+    for doc in documents:
+        if doc.status != QUARANTINED:
+            _clean_one(doc, context, steps, Counter() if seconds is None else seconds)
+        if doc.status == QUARANTINED:
+            output.entries[doc.id] = quarantined_entry(doc)
+            continue
+        output.entries[doc.id] = cleaned_entry(doc)
+        output.texts[doc.id] = doc.text
+        output.changelog += [json_value(edit.to_record(doc.id)) + "\n" for edit in doc.edits]
+        output.corpus[doc.id] = json_value(_corpus_fields(doc))
+        output.report[doc.id] = document_block(doc.text, doc.edits, [w.to_record() for w in doc.warnings])
+    return output
+
+
+def _clean_one(doc: Document, context: CorpusContext, steps: list[str], seconds: Counter) -> None:
+    for step in steps:
+        started = time.process_time()
+        try:
+            doc.text, edits = run_step(step, doc.text, context)
+        except Exception as error:  # one document's failure must not end the run
+            doc.quarantine(f"{step} failed: {type(error).__name__}: {error}")
+            return
+        finally:
+            seconds[step] += time.process_time() - started
+        doc.edits += edits
+    started = time.process_time()
+    doc.warnings = review_warnings(doc.text)
+    seconds["review"] += time.process_time() - started
+
+
+def _corpus_fields(doc: Document) -> dict:
+    """A corpus.jsonl record but for `id` and `cluster`, which `finish_corpus` adds."""
+    record = corpus_record(doc, warnings=len(doc.warnings), cluster=None)
+    del record["id"], record["cluster"]
+    return record
+
+
+def stage_batch(output: BatchOutput, number: int, staging: Path, src: Path) -> dict[str, dict]:
+    """Write batch NUMBER's output into the staging folder: each clean text
+    as `<id>.txt`, the raw bytes of each quarantined file, and the batch's
+    changelog, corpus and report parts. Returns its manifest entries."""
+    parts = staging / PARTS
+    parts.mkdir(exist_ok=True)
+    for doc_id, text in output.texts.items():
+        (staging / f"{doc_id}.txt").write_bytes(text.encode("utf-8"))
+    entries = {}
+    for doc_id, entry in output.entries.items():
+        if entry["status"] == QUARANTINED:
+            entry = {**entry, "quarantine": quarantine_copy(entry, src, staging)}
+        entries[doc_id] = entry
+    (parts / CHANGELOG_PART.format(number)).write_text("".join(output.changelog), encoding="utf-8", newline="\n")
+    for name, lines in ((CORPUS_PART, output.corpus), (REPORT_PART, output.report)):
+        text = "".join(f"{json_value(doc_id)}\t{line}\n" for doc_id, line in lines.items())
+        (parts / name.format(number)).write_text(text, encoding="utf-8", newline="\n")
+    return entries
