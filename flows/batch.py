@@ -17,11 +17,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners.pipeline import CorpusContext, run_step
+from cleaners.pipeline import CorpusContext, CorpusStats, run_step
 from cleaners.review import review_warnings
+from flows.cache import Cache, RecordingContext, key_of, still_valid
 from flows.corpus_io import (
     QUARANTINED,
     Document,
+    OutputError,
     cleaned_entry,
     corpus_record,
     json_value,
@@ -52,8 +54,95 @@ class BatchOutput:
     report: dict[str, str] = field(default_factory=dict)
 
 
+# A batch ends after a document whose id hashes to 0 modulo the batch size, so
+# its boundaries depend on the ids alone: a new document changes only its own
+# batch, where fixed slices would shift every batch after it and defeat the
+# cache. Batches then vary in size around the batch size; one is cut at this
+# many times the batch size all the same, so none grows without bound.
+MAX_BATCH_FACTOR = 4
+
+
+def batches_of(paths: list[Path], size: int) -> list[list[Path]]:
+    """PATHS cut into batches of SIZE documents on average, at boundaries
+    chosen by the documents' ids.
+
+    >>> paths = [Path(f"{i}.txt") for i in range(1000)]
+    >>> batches = batches_of(paths, 10)
+    >>> sum(batches, []) == paths, max(map(len, batches)) <= 40, 60 < len(batches) < 140
+    (True, True, True)
+    >>> [b for b in batches_of(paths[:3] + paths[4:], 10) if b not in batches]  # one document less
+    [[PosixPath('4.txt'), PosixPath('5.txt'), PosixPath('6.txt'), PosixPath('7.txt')]]
+    """
+    batches, batch = [], []
+    for path in paths:
+        batch.append(path)
+        ends = int.from_bytes(hashlib.blake2b(path.stem.encode("utf-8", "surrogatepass"), digest_size=8).digest()) % size == 0
+        if ends or len(batch) >= MAX_BATCH_FACTOR * size:
+            batches.append(batch)
+            batch = []
+    return batches + [batch] if batch else batches
+
+
 def read_batch(paths: list[Path], src: Path) -> list[Document]:
     return [read_document(path, src) for path in paths]
+
+
+def learn_batch(paths: list[Path], src: Path, cache: Cache | None = None) -> tuple[CorpusStats, str]:
+    """The corpus pass over one batch: its statistics (not its text) and its
+    `batch_digest`; statistics are reused from CACHE when the batch's bytes
+    are unchanged."""
+    documents = read_batch(paths, src)
+    digest = batch_digest(documents)
+    key = key_of("stats", digest)
+    stats = cache.get("stats", key) if cache else None
+    if stats is None:
+        stats = CorpusStats()
+        for doc in documents:
+            if doc.status != QUARANTINED:
+                stats.merge(CorpusStats.from_text(doc.text, doc.id))
+        if cache:
+            cache.put("stats", key, stats)
+    return stats, digest
+
+
+@dataclass
+class CachedBatch:
+    """A batch's output, and the context lookups its cleaning made (flows/cache.py)."""
+
+    output: BatchOutput
+    reads: dict
+
+
+def clean_batch(
+    paths: list[Path],
+    src: Path,
+    digest: str,
+    context: CorpusContext,
+    steps: list[str],
+    settings: str,
+    cache: Cache | None = None,
+    seconds: Counter | None = None,
+) -> tuple[BatchOutput, bool]:
+    """A batch's output, and whether it came from CACHE.
+
+    DIGEST is the batch's digest from the corpus pass; SETTINGS is anything
+    else the output depends on besides the code and the context (the steps'
+    configuration, the rule packs' bytes). A cached output is reused when
+    the context answers all its recorded lookups as before.
+    """
+    key = key_of("batch", digest, steps, settings)
+    cached = cache.get("batches", key) if cache else None
+    if cached is not None and still_valid(cached.reads, context):
+        return cached.output, True
+    documents = read_batch(paths, src)
+    if batch_digest(documents) != digest:
+        raise OutputError(f"a file of {src} changed while presswash was running ({paths[0].name} ...); run it again")
+    if cache is None:
+        return clean_documents(documents, context, steps, seconds), False
+    recording = RecordingContext(context)
+    output = clean_documents(documents, recording.context, steps, seconds)
+    cache.put("batches", key, CachedBatch(output, recording.reads))
+    return output, False
 
 
 def batch_digest(documents: list[Document]) -> str:

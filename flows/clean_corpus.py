@@ -10,6 +10,7 @@ worker plus the corpus statistics (docs/performance.md).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -25,23 +26,26 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 
 from cleaners.pipeline import STEPS, CorpusContext, CorpusStats
-from flows.batch import clean_documents, read_batch, stage_batch
-from flows.config import DEFAULT_BATCH_SIZE, make_config
-from flows.corpus_io import QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging
+from flows import batch as batches
+from flows.cache import Cache, SharedContext, corpus_digest, default_cache_dir, key_of
+from flows.config import DEFAULT_BATCH_SIZE, CleanConfig, make_config
+from flows.corpus_io import QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging, read_manifest
 from flows.progress import report
 from flows.report import REPORT
+from flows.runners import build_task_runner
 
 # Prefect's own result cache is not used: a batch's result is written to
-# DST's staging folder where it is made, not returned through the flow.
+# DST's staging folder where it is made, not returned through the flow, and
+# whether it can be reused depends on the lookups it made in the corpus
+# context (flows/cache.py), which a cache key alone cannot say.
 TASK_OPTIONS = dict(cache_policy=NO_CACHE)
 
 
 class Opaque:
     """Carries a value through Prefect unexamined. Prefect walks every task
-    input (lists, dicts, dataclasses) looking for futures; for the corpus
-    context that walk cost more than the cleaning (a 5 MB corpus: 70 s
-    instead of 15 s). A plain object is not walked, and pickles to process
-    and Dask workers."""
+    input (lists, dicts, dataclasses) looking for futures; for batches of
+    manifest entries that walk cost more than the cleaning. A plain object is
+    not walked, and pickles to process and Dask workers."""
 
     __slots__ = ("value",)
 
@@ -50,31 +54,43 @@ class Opaque:
 
 
 @task(**TASK_OPTIONS)
-def learn_batch(paths: list[Path], src: Path) -> Opaque:
-    """The corpus pass over one batch: its statistics, not its text."""
-    stats = CorpusStats()
-    for doc in read_batch(paths, src):
-        if doc.status != QUARANTINED:
-            stats.merge(CorpusStats.from_text(doc.text, doc.id))
-    return Opaque(stats)
+def learn_batch(paths: list[Path], src: Path, cache: Cache | None) -> Opaque:
+    """The corpus pass over one batch: its statistics and digest, not its text."""
+    return Opaque(batches.learn_batch(paths, src, cache))
+
+
+def learn_corpus(futures: list[PrefectFuture]) -> tuple[CorpusStats, list[str]]:
+    """The corpus statistics, merged here as the batches' passes finish, and
+    each batch's digest. Merged in batch order, so the merged counters (and
+    all that is derived from them) are the same in every run. A batch's
+    statistics are let go once merged: memory holds one merged copy, not one
+    per batch until the run ends."""
+    total, digests = CorpusStats(), []
+    for future in futures:
+        holder = future.result()
+        stats, digest = holder.value
+        total.merge(stats)
+        digests.append(digest)
+        holder.value = None
+    return total, digests
 
 
 @task(**TASK_OPTIONS)
-def build_context(stats: list[Opaque], rule_packs: list[Path]) -> Opaque:
-    return Opaque(CorpusContext.build((part.value for part in stats), rule_packs))
-
-
-@task(**TASK_OPTIONS)
-def clean_batch(number: int, paths: list[Path], src: Path, context: Opaque, steps: list[str], staging: Path) -> Opaque:
-    """Read, clean, review and stage one batch; its manifest entries and the
-    CPU seconds each step took."""
+def clean_batch(
+    number: int, paths: list[Path], digest: str, context: SharedContext, config: CleanConfig, settings: str,
+    staging: Path, cache: Cache | None,
+) -> Opaque:
+    """Read, clean, review and stage one batch (or reuse it from the cache);
+    its manifest entries, the CPU seconds each step took, whether it was reused."""
     seconds = Counter()
-    output = clean_documents(read_batch(paths, src), context.value, steps, seconds)
-    entries = stage_batch(output, number, staging, src)
-    for doc_id, entry in entries.items():
+    output, reused = batches.clean_batch(
+        paths, config.src, digest, context.value, config.steps, settings, cache, seconds
+    )
+    entries = batches.stage_batch(output, number, staging, config.src)
+    for entry in entries.values():
         if entry["status"] == QUARANTINED:
             get_run_logger().warning("quarantined %s: %s", entry["source"], entry["reason"])
-    return Opaque((entries, seconds))
+    return Opaque((entries, seconds, reused))
 
 
 @task(**TASK_OPTIONS, retries=2, retry_delay_seconds=1)
@@ -85,8 +101,8 @@ def finish_output(
 
 
 @task(**TASK_OPTIONS)
-def publish_summary(manifest: dict, out: Path, seconds: dict[str, float]) -> str:
-    markdown = summary_markdown(manifest, out, seconds)
+def publish_summary(manifest: dict, out: Path, seconds: dict[str, float], reused: int | str, batches: int | str) -> str:
+    markdown = summary_markdown(manifest, out, seconds) + f"\n{reused} of {batches} batches reused from the cache.\n"
     create_markdown_artifact(key="clean-corpus-summary", markdown=markdown, description="presswash run summary")
     create_table_artifact(
         key="clean-corpus-documents", table=document_table(manifest), description="per-document counts"
@@ -99,25 +115,26 @@ def publish_summary(manifest: dict, out: Path, seconds: dict[str, float]) -> str
     return markdown
 
 
-def wait_for_batches(futures: list[PrefectFuture]) -> tuple[dict[str, dict], Counter]:
-    """Every batch's manifest entries and the CPU seconds per step, reporting
-    progress as each batch finishes."""
+def wait_for_batches(futures: list[PrefectFuture]) -> tuple[dict[str, dict], Counter, int]:
+    """Every batch's manifest entries, the CPU seconds per step and how many
+    batches were reused, reporting progress as each batch finishes."""
     artifact = create_progress_artifact(
         progress=0.0, key="clean-corpus-progress", description="batches through the whole cleaner chain"
     )
     logger = get_run_logger()
-    entries, seconds = {}, Counter()
+    entries, seconds, reused = {}, Counter(), 0
     for done, future in enumerate(as_completed(futures), 1):
-        batch_entries, batch_seconds = future.result().value
+        batch_entries, batch_seconds, batch_reused = future.result().value
         entries.update(batch_entries)
         seconds.update(batch_seconds)
+        reused += batch_reused
         update_progress_artifact(artifact, progress=100.0 * done / len(futures))
         logger.info("%d/%d batches cleaned", done, len(futures))
         report(done, len(futures))
-    return entries, seconds
+    return entries, seconds, reused
 
 
-@flow(name="clean-corpus", log_prints=False)
+@flow(name="clean-corpus", log_prints=False, task_runner=build_task_runner("threads"))
 def clean_corpus(
     src: str,
     out: str,
@@ -126,6 +143,8 @@ def clean_corpus(
     rule_packs: list[str] | None = None,
     representatives_only: bool = False,
     parquet: bool = False,
+    cache: bool = True,
+    cache_dir: str | None = None,
 ) -> dict:
     """Clean every SRC/*.txt into OUT: canonical text, changelog and manifest.
 
@@ -134,28 +153,53 @@ def clean_corpus(
     """
     config = make_config(
         src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs,
-        representatives_only=representatives_only, parquet=parquet,
+        representatives_only=representatives_only, parquet=parquet, cache=cache, cache_dir=cache_dir,
     )
-    paths = list_sources(config.src)
-    batches = [paths[i : i + config.batch_size] for i in range(0, len(paths), config.batch_size)]
-    context = build_context.submit([learn_batch.submit(b, config.src) for b in batches], config.rule_packs)
+    store = Cache(config.cache_dir or default_cache_dir()) if config.cache else None
+    sources = list_sources(config.src)
+    run_key = key_of("run", corpus_digest(sources), config.model_dump(mode="json", exclude={"cache", "cache_dir", "batch_size"}), rule_settings(config))
+    if store and store.up_to_date(config.out, run_key):
+        get_run_logger().info("%s is up to date: its input, settings and code are those of the run that wrote it", config.out)
+        manifest = read_manifest(config.out)
+        publish_summary(manifest, config.out, {}, "all", "all")
+        return manifest
+    paths = batches.batches_of(sources, config.batch_size)
+    stats, digests = learn_corpus([learn_batch.submit(batch, config.src, store) for batch in paths])
+    context = CorpusContext.build([stats], config.rule_packs)
+    del stats
     staging = open_staging(config.out, config.src)
     try:
+        shared = SharedContext(context, staging / batches.PARTS / CONTEXT_FILE)
         cleaned = [
-            clean_batch.submit(number, batch, config.src, context, config.steps, staging)
-            for number, batch in enumerate(batches)
+            clean_batch.submit(number, batch, digests[number], shared, config, rule_settings(config), staging, store)
+            for number, batch in enumerate(paths)
         ]
-        entries, seconds = wait_for_batches(cleaned)
-        clusters = Opaque(context.result().value.clusters)
+        entries, seconds, reused = wait_for_batches(cleaned)
+        clusters = Opaque(context.clusters)
         manifest = finish_output(
             staging, config.out, Opaque(entries), clusters, config.representatives_only, config.parquet
         )
     except BaseException:
         discard_staging(staging)
         raise
-    publish_summary(manifest, config.out, dict(seconds))
+    if store:
+        store.remember_run(config.out, run_key)
+    get_run_logger().info("reused %d of %d batches from the cache", reused, len(paths))
+    publish_summary(manifest, config.out, dict(seconds), reused, len(paths))
     return manifest
 
+
+def rule_settings(config: CleanConfig) -> str:
+    """What a batch's output depends on in the configuration, besides the
+    steps: the bytes of the extra rule packs (a changed rule re-cleans)."""
+    digest = hashlib.sha256()
+    for pack in config.rule_packs:
+        digest.update(Path(pack).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# The corpus context, pickled once for tasks that run in other processes.
+CONTEXT_FILE = "context.pickle"
 
 # How many rules the summary lists.
 SUMMARY_TOP_RULES = 15

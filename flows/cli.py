@@ -1,7 +1,8 @@
 """The `presswash` command line.
 
   presswash clean SRC --out DST [--config FILE] [--steps a,b] [--batch-size N] [--rule-pack FILE] [--parquet]
-                  [--representatives-only] [--task-runner threads|processes|dask|ray] [--dask-address ADDRESS]
+                  [--representatives-only] [--no-cache] [--cache-dir DIR]
+                  [--task-runner threads|processes|dask|ray] [--workers N] [--dask-address ADDRESS]
   presswash restore DST --out DIR
   presswash diff DOC [--out DST]
   presswash serve [--name local]
@@ -77,6 +78,7 @@ def _clean(args: argparse.Namespace) -> int:
             args.config, src=args.src, out=args.out, steps=steps, batch_size=args.batch_size,
             rule_packs=args.rule_pack or None, parquet=args.parquet,
             representatives_only=args.representatives_only or None,
+            cache=False if args.no_cache else None, cache_dir=args.cache_dir,
         )
         check_output_folder(config.out, config.src)
     except (ConfigError, ValueError, OutputError) as error:
@@ -91,7 +93,7 @@ def _clean(args: argparse.Namespace) -> int:
     from flows.runners import TaskRunnerError, build_task_runner
 
     try:
-        task_runner = build_task_runner(args.task_runner, args.dask_address)
+        task_runner = build_task_runner(args.task_runner, args.dask_address, args.workers)
     except TaskRunnerError as error:
         return _fail(error)
     try:
@@ -241,6 +243,14 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--task-runner", choices=TASK_RUNNERS, default=DEFAULT_TASK_RUNNER,
                        help="where tasks run: threads (default), processes, dask (pip install "
                        "'presswash[dask]'), ray ('presswash[ray]'); the output is the same")
+    clean.add_argument("--workers", type=int, metavar="N",
+                       help="tasks run at once: threads or processes of this machine, or local Dask workers "
+                       "(default: the runner's own; processes and dask use one per core)")
+    clean.add_argument("--no-cache", action="store_true",
+                       help="clean every batch again instead of reusing earlier runs' results")
+    clean.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="where earlier runs' results are kept (default: $XDG_CACHE_HOME/presswash or "
+                       "~/.cache/presswash)")
     clean.add_argument("--dask-address", metavar="ADDRESS",
                        help="an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
                        "cluster of 2 worker processes)")

@@ -43,6 +43,14 @@ class CleanConfig(BaseModel):
         default=False,
         description="also write corpus.parquet (needs pyarrow: pip install 'presswash[parquet]')",
     )
+    cache: bool = Field(
+        default=True,
+        description="reuse the results of earlier runs for batches whose input, settings and corpus lookups are "
+        "unchanged (flows/cache.py); the output is the same either way",
+    )
+    cache_dir: Path | None = Field(
+        default=None, description="where the cache lives (default: $XDG_CACHE_HOME/presswash or ~/.cache/presswash)"
+    )
 
     @field_validator("src")
     @classmethod

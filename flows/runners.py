@@ -13,6 +13,12 @@ TaskRunnerKind = Literal["threads", "processes", "dask", "ray"]
 TASK_RUNNERS: tuple[str, ...] = get_args(TaskRunnerKind)
 DEFAULT_TASK_RUNNER: TaskRunnerKind = "threads"
 
+# Threads that run tasks at once. Cleaning is CPU-bound Python, which one
+# thread at a time runs (the GIL), so more threads do not clean faster: they
+# only hold more batches in memory. Two overlap one batch's file reads and
+# writes with another's cleaning.
+THREAD_WORKERS = 2
+
 # Worker processes of a local Dask cluster (when no --dask-address is given):
 # one per core of a small machine; Dask's own default (one per core, threads
 # split among them) is right too, but a fixed number keeps runs comparable.
@@ -26,8 +32,9 @@ class TaskRunnerError(ValueError):
     """The task runner cannot be built; the message says what to install or change."""
 
 
-def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None = None):
-    """A Prefect task runner of KIND; DASK_ADDRESS is an existing Dask scheduler.
+def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None = None, workers: int | None = None):
+    """A Prefect task runner of KIND running WORKERS tasks at once (None: the
+    runner's default); DASK_ADDRESS is an existing Dask scheduler.
 
     >>> type(build_task_runner("threads")).__name__
     'ThreadPoolTaskRunner'
@@ -40,19 +47,25 @@ def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None 
         raise TaskRunnerError(f"task_runner: unknown runner {kind!r}; choose from {', '.join(TASK_RUNNERS)}")
     if dask_address and kind != "dask":
         raise TaskRunnerError(f"task_runner: --dask-address needs --task-runner dask, not {kind}")
+    if workers is not None and workers < 1:
+        raise TaskRunnerError(f"workers: give 1 or more, not {workers}")
+    if workers is not None and (dask_address or kind == "ray"):
+        raise TaskRunnerError(f"workers: a {'Dask' if dask_address else 'Ray'} cluster has its own workers; "
+                              "size the cluster instead of passing --workers")
     if kind == "threads":
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        return ThreadPoolTaskRunner()
+        return ThreadPoolTaskRunner(max_workers=workers or THREAD_WORKERS)
     if kind == "processes":
         from prefect.task_runners import ProcessPoolTaskRunner
 
-        return ProcessPoolTaskRunner()
+        return ProcessPoolTaskRunner(max_workers=workers)
     if kind == "dask":
         DaskTaskRunner = _import_runner("dask", "DaskTaskRunner")
         if dask_address:
             return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": DASK_LOCAL_WORKERS, "processes": True})
+        n_workers = workers or DASK_LOCAL_WORKERS
+        return DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
     RayTaskRunner = _import_runner("ray", "RayTaskRunner")
     return RayTaskRunner()
 

@@ -1,6 +1,6 @@
 """Shared fixtures. Prefect settings are fixed here, before Prefect is imported
-anywhere, so test runs never touch the user's ~/.prefect or leak cached
-results between sessions (shared/PREFECT.md)."""
+anywhere, so test runs never touch the user's ~/.prefect or ~/.cache or leak
+cached results between sessions (shared/PREFECT.md)."""
 
 import os
 import tempfile
@@ -11,6 +11,8 @@ os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "90"
 os.environ.pop("PREFECT_API_URL", None)
+# The batch cache too lives in a fresh folder per test session, never in the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="presswash-test-cache-")
 
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
