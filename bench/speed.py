@@ -1,70 +1,141 @@
 #!/usr/bin/env python3
-"""Time each cleaner on a generated corpus, in-process, one core.
+"""Speed and memory of the whole flow, against a ftfy-only pass on the same files.
 
-Reports MB/s per step (over the bytes of the corpus), the whole chain, and a
-ftfy-only pass over the same texts as the yardstick. Prefect is not involved:
-this measures the cleaners; `presswash clean` adds Prefect's start-up and
-per-task costs on top.
+For each corpus size (generated once by ../shared/bench/make_corpus.py and
+kept under --corpora), in one run and side by side:
 
-  python ../shared/bench/make_corpus.py /tmp/corpus --mb 20
-  python bench/speed.py /tmp/corpus
+- the yardstick: a fresh Python process that reads every file, runs
+  `ftfy.fix_text` on it and writes the result (interpreter start-up included);
+- `presswash clean` as users run it (a fresh process, Prefect's embedded
+  server unless PREFECT_API_URL is set, all cleaners, changelog, manifest,
+  report), with `--no-cache`, for each --workers count.
+
+Reported per run: wall time, CPU time of the process tree (user + system, the
+embedded server included), CPU time over the yardstick's, MB/s and
+documents/s per CPU second, and peak RSS (the largest single process). With
+--split, the CPU time of each cleaner in-process (no Prefect) is added.
+
+  python bench/speed.py --mb 40                       # the issue's benchmark
+  python bench/speed.py --mb 40 --workers 1 2 --runner processes
+  python bench/speed.py --mb 20 40 80                 # growth: time per doubling
+  python bench/speed.py --mb 200 --workers 1          # memory bound
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 
-import ftfy  # noqa: E402
+FTFY_ONLY = """
+import sys
+from pathlib import Path
+import ftfy
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+for path in sorted(src.glob("*.txt")):
+    (out / path.name).write_text(ftfy.fix_text(path.read_bytes().decode("utf-8", "replace")), encoding="utf-8")
+"""
 
-from cleaners.decode import decode_bytes  # noqa: E402
-from cleaners.pipeline import DEFAULT_CHAIN, CorpusContext, CorpusStats, run_step  # noqa: E402
+
+@dataclass
+class Measured:
+    wall: float
+    cpu: float
+    peak_rss_mb: float
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", type=Path, help="folder of *.txt files (e.g. from make_corpus.py)")
-    parser.add_argument("--limit", type=int, default=0, help="use only the first N files")
-    args = parser.parse_args()
-    paths = sorted(args.corpus.glob("*.txt"))[: args.limit or None]
-    raw = [p.read_bytes() for p in paths]
-    megabytes = sum(map(len, raw)) / 1e6
+def run_measured(command: list[str], env: dict | None = None) -> Measured:
+    """Run COMMAND to the end; its wall time, and CPU time and peak RSS of
+    its process tree (every descendant it waited for)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    stderr = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def corpus_of(megabytes: float, corpora: Path) -> Path:
+    folder = corpora / f"corpus-{megabytes:g}mb"
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(folder), "--mb", str(megabytes)], check=True,
+                       stdout=subprocess.DEVNULL)
+        (folder / ".complete").touch()
+    return folder
+
+
+def split_by_cleaner(corpus: Path) -> Counter:
+    """CPU seconds of the corpus pass and of each cleaner, in-process."""
+    from cleaners.decode import decode_bytes
+    from cleaners.pipeline import DEFAULT_CHAIN, CorpusContext, CorpusStats, run_step
+    from cleaners.review import review_warnings
+
+    texts = [decode_bytes(p.read_bytes()).text for p in sorted(corpus.glob("*.txt"))]
     seconds = Counter()
-
     started = time.process_time()
-    texts = [decode_bytes(r).text for r in raw]
-    seconds["decode"] = time.process_time() - started
-
-    started = time.process_time()
-    stats = [CorpusStats.from_text(t) for t in texts]
-    context = CorpusContext.build(stats)
+    context = CorpusContext.build([CorpusStats.from_text(t, str(i)) for i, t in enumerate(texts)])
     seconds["corpus pass"] = time.process_time() - started
-
     for step in DEFAULT_CHAIN:
         started = time.process_time()
         texts = [run_step(step, t, context)[0] for t in texts]
         seconds[step] = time.process_time() - started
-
-    originals = [decode_bytes(r).text for r in raw]
     started = time.process_time()
-    for text in originals:
-        ftfy.fix_text(text)
-    yardstick = time.process_time() - started
+    for text in texts:
+        review_warnings(text)
+    seconds["review"] = time.process_time() - started
+    return seconds
 
-    total = sum(seconds.values())
-    print(f"{len(paths)} documents, {megabytes:.1f} MB")
-    print(f"{'stage':22} {'CPU s':>8} {'MB/s':>8}")
-    for stage, spent in seconds.items():
-        print(f"{stage:22} {spent:8.2f} {megabytes / spent:8.1f}")
-    print(f"{'whole chain':22} {total:8.2f} {megabytes / total:8.1f}")
-    print(f"{'ftfy.fix_text alone':22} {yardstick:8.2f} {megabytes / yardstick:8.1f}")
-    print(f"chain / ftfy CPU time: {total / yardstick:.2f}")
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, nargs="+", default=[40], help="corpus sizes in MB (default 40)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1], help="worker counts to run (default 1)")
+    parser.add_argument("--runner", default="processes", choices=("threads", "processes", "dask"),
+                        help="task runner for the flow (default processes: one core per worker)")
+    parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "presswash-bench",
+                        help="where generated corpora are kept between runs")
+    parser.add_argument("--split", action="store_true", help="also time each cleaner in-process")
+    args = parser.parse_args()
+    presswash = shutil.which("presswash") or str(Path(sys.executable).parent / "presswash")
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+
+    print(f"{'MB':>6} {'docs':>6} {'run':>14} {'wall s':>7} {'CPU s':>7} {'CPU/ftfy':>8} "
+          f"{'MB/CPU-s':>8} {'docs/CPU-s':>10} {'peak RSS MB':>11}")
+    for megabytes in args.mb:
+        corpus = corpus_of(megabytes, args.corpora)
+        files = sorted(corpus.glob("*.txt"))
+        size = sum(p.stat().st_size for p in files) / 1e6
+        with tempfile.TemporaryDirectory() as scratch:
+            yardstick = run_measured([sys.executable, "-c", FTFY_ONLY, str(corpus), scratch], env)
+        runs = {"ftfy only": yardstick}
+        for workers in args.workers:
+            with tempfile.TemporaryDirectory() as scratch:
+                runs[f"{args.runner} x{workers}"] = run_measured(
+                    [presswash, "clean", str(corpus), "--out", f"{scratch}/out", "--no-cache",
+                     "--task-runner", args.runner, "--workers", str(workers)], env)
+        for name, measured in runs.items():
+            print(f"{size:6.1f} {len(files):6d} {name:>14} {measured.wall:7.1f} {measured.cpu:7.1f} "
+                  f"{measured.cpu / yardstick.cpu:8.2f} {size / measured.cpu:8.2f} {len(files) / measured.cpu:10.0f} "
+                  f"{measured.peak_rss_mb:11.0f}")
+        if args.split:
+            for stage, spent in split_by_cleaner(corpus).items():
+                print(f"{'':6} {'':6} {stage:>20} CPU {spent:6.2f} s  {size / spent:6.1f} MB/s")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
