@@ -1,0 +1,34 @@
+"""The cheap screens of the text cleaners give what the slow paths give.
+
+Each screen proves, for a whole text or a line, that some work can change
+nothing, and skips it. These properties run the slow path beside the fast one.
+"""
+
+from unittest import mock
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners import layout
+from cleaners.layout import canonicalize_layout
+
+# Pieces that exercise every layout rule: each kind of whitespace and line
+# break, runs that are canonical and runs that are not, composed and
+# decomposed accents, whitespace that NFC changes (U+2000), and lines long
+# enough that a stack of them reads as hard-wrapped text.
+LAYOUT_PIECES = st.sampled_from(
+    [" ", "  ", "\n", "\n\n", "\n\n\n", "\r\n", "\r", "\t", "\u00a0", "\u2000", "\u2028", "\x85", " \n", "\n ",
+     "e\u0301", "\u0301", "é", "Ω", "- item", "1. item", "word", "A line that is long enough to be taken for a wrapped one"]
+)
+LAYOUT_TEXTS = st.one_of(st.text(), st.lists(st.one_of(LAYOUT_PIECES, st.text(max_size=3)), max_size=80).map("".join))
+FAST = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(LAYOUT_TEXTS)
+def test_layout_looks_at_every_run_only_where_it_matters(text):
+    """In NFC text only the editable whitespace runs are visited; visiting
+    every run gives the same edits."""
+    with mock.patch.object(layout, "_runs_that_may_change", lambda _: layout.RUN_RE):
+        every_run = canonicalize_layout(text)
+    assert canonicalize_layout(text) == every_run
