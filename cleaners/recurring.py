@@ -36,6 +36,8 @@ MIN_SENTENCE_WORDS = 5
 # copies of one story share their subheadings; three sites rarely share one
 # unless it is a widget's label.
 MIN_RECURRING_DOCS = 3
+# Digits do not change a key ("Page 2 of 5" is one label).
+DIGIT_RE = regex.compile(r"\d")
 
 
 def line_key(line: str) -> bytes | None:
@@ -54,7 +56,7 @@ def line_key(line: str) -> bytes | None:
         return None
     if len(words) >= MIN_SENTENCE_WORDS and SENTENCE_END_RE.search(line.rstrip()):
         return None
-    normalized = regex.sub(r"\d", "0", " ".join(words))
+    normalized = DIGIT_RE.sub("0", " ".join(words))
     return hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest()
 
 
@@ -66,7 +68,9 @@ class LineCounts:
 
     @classmethod
     def from_text(cls, text: str) -> "LineCounts":
-        keys = {line_key(line) for line in text.splitlines()}
+        # Each distinct line once (blank lines are half of all lines), in the
+        # order of first occurrence, so the set is built as from every line.
+        keys = {line_key(line) for line in dict.fromkeys(text.splitlines())}
         keys.discard(None)
         return cls(Counter(keys))
 
