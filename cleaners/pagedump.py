@@ -204,7 +204,9 @@ def revise(labels: list[Label]) -> list[Label]:
 
 
 def _is_menu_like(paragraph: str) -> bool:
-    return len(WORD_RE.findall(paragraph)) <= MAX_MENU_WORDS and not SENTENCE_END_RE.search(paragraph)
+    # The sentence-end test first: it rules out most article paragraphs
+    # without listing their words.
+    return not SENTENCE_END_RE.search(paragraph) and len(WORD_RE.findall(paragraph)) <= MAX_MENU_WORDS
 
 
 def _lowercase_share(paragraph: str) -> float:

@@ -6,10 +6,12 @@ nothing, and skips it. These properties run the slow path beside the fast one.
 
 from unittest import mock
 
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaners import layout
+from cleaners.boilerplate import RuleSet
 from cleaners.layout import canonicalize_layout
 
 # Pieces that exercise every layout rule: each kind of whitespace and line
@@ -32,3 +34,37 @@ def test_layout_looks_at_every_run_only_where_it_matters(text):
     with mock.patch.object(layout, "_runs_that_may_change", lambda _: layout.RUN_RE):
         every_run = canonicalize_layout(text)
     assert canonicalize_layout(text) == every_run
+
+
+# Text around the boilerplate rules: markup, credits, notices, and the words
+# the rules' early checks look for, in and out of the places they count.
+BOILERPLATE_PIECES = st.sampled_from(
+    ["<br/>", "&lt;b&gt;", "[embed]", "[caption id=1]", "<", "&", "[", "]", ">", " ", "word ", "Share", "(AP)",
+     "Reporting by Jane Doe", "contributed reporting", "Contributed to this report", "contribut", "Associated Press",
+     "All Rights Reserved.", "all rights", "© 2024 ", "(Photo: AP)", ".", "\u00a0", "\t"]
+)
+BOILERPLATE_TEXTS = st.one_of(st.text(), st.lists(BOILERPLATE_PIECES, max_size=30).map("".join))
+RULES = RuleSet.load()
+
+
+@FAST
+@given(BOILERPLATE_TEXTS)
+def test_the_combined_rule_patterns_match_where_one_rule_does(text):
+    """The one-pattern screens skip a paragraph only when no rule matches it."""
+    assert bool(RULES.any_inline_rule.search(text)) == any(p.search(text) for _, p in RULES.inline_rules)
+    assert bool(RULES.any_paragraph_rule.fullmatch(text)) == any(p.fullmatch(text) for _, p in RULES.paragraph_rules)
+
+
+# Lookaheads added to slow rules only to fail early; without them the rule
+# must match exactly the same paragraphs.
+EARLY_CHECKS = {"copyright-line": "(?=.*?all rights reserved)", "contributor-credit": "(?=.*?contribut)"}
+
+
+@FAST
+@given(BOILERPLATE_TEXTS)
+def test_early_checks_in_rules_change_no_match(text):
+    for rule, pattern in RULES.paragraph_rules:
+        if rule.id in EARLY_CHECKS:
+            without = regex.compile(rule.pattern.replace(EARLY_CHECKS[rule.id], ""))
+            assert without.pattern != rule.pattern
+            assert bool(pattern.fullmatch(text)) == bool(without.fullmatch(text))
