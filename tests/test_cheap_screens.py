@@ -4,14 +4,18 @@ Each screen proves, for a whole text or a line, that some work can change
 nothing, and skips it. These properties run the slow path beside the fast one.
 """
 
+import itertools
 from unittest import mock
 
+import ftfy
 import regex
+from ftfy.badness import is_bad
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners import layout
+from cleaners import layout, unicode
 from cleaners.boilerplate import RuleSet
+from cleaners.unicode import FTFY_CONFIG, PLAIN_TYPOGRAPHY, needs_ftfy
 from cleaners.layout import canonicalize_layout
 
 # Pieces that exercise every layout rule: each kind of whitespace and line
@@ -68,3 +72,42 @@ def test_early_checks_in_rules_change_no_match(text):
             without = regex.compile(rule.pattern.replace(EARLY_CHECKS[rule.id], ""))
             assert without.pattern != rule.pattern
             assert bool(pattern.fullmatch(text)) == bool(without.fullmatch(text))
+
+
+# Lines repair_unicode does not show to ftfy: the plain screen's characters
+# (any whitespace, "&" with or without an entity after it) and the Russian
+# screen's, with the pieces of entities and of the mojibake sequences that
+# come nearest (вЂ, Р“Р, ГўВЂВ).
+ASCII = [chr(c) for c in range(0x20, 0x7F)]
+WHITESPACE = ["\t", "\u00a0", "\u2009", "\u3000", "  "]
+ENTITY_PIECES = ["&", "&amp;", "&#39;", "&nbsp", "&lt;b&gt;", ";", "#"]
+RUSSIAN = [chr(c) for c in range(ord("А"), ord("я") + 1)] + ["Ё", "ё"]
+PLAIN_LINES = st.lists(st.sampled_from(ASCII + WHITESPACE + ENTITY_PIECES + list(PLAIN_TYPOGRAPHY))).map("".join)
+RUSSIAN_LINES = st.lists(st.sampled_from(ASCII + WHITESPACE + ENTITY_PIECES + RUSSIAN + list("’–—…") + ["вЂ", "Р“Р", "ГўВЂВ"])).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(PLAIN_LINES, RUSSIAN_LINES))
+def test_lines_the_screens_pass_over_are_lines_ftfy_leaves_alone(line):
+    laid_out = regex.sub(r"\s+", " ", line)
+    if not needs_ftfy(line):
+        assert ftfy.fix_and_explain(laid_out, FTFY_CONFIG).text == laid_out
+
+
+def test_no_mojibake_sequence_is_spelled_in_russian_letters_alone():
+    """Every string of up to three of these characters; ftfy's longer
+    sequences (ГўВЂВ.) hold Ђ, which is not among them."""
+    alphabet = RUSSIAN + list("’–—… aA.&")
+    for length in (1, 2, 3):
+        for chars in itertools.product(alphabet, repeat=length):
+            assert not is_bad("".join(chars))
+
+
+LINE_PIECES = st.sampled_from(["\n", "\r\n", "\u2028", "\x0c", " ", "\u00a0", "Ã©", "â€™", "&amp;", "& ", "Путин", "«", "ok", "“q”"])
+
+
+@FAST
+@given(st.one_of(st.text(), st.lists(st.one_of(LINE_PIECES, st.text(max_size=3)), max_size=40).map("".join)))
+def test_the_lines_found_by_searching_are_the_lines_that_need_ftfy(text):
+    found = [(m.span(), m.group()) for m in unicode._lines_needing_ftfy(text)]
+    assert found == [(m.span(), m.group()) for m in unicode.LINE_RE.finditer(text) if needs_ftfy(m.group())]
