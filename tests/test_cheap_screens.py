@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from cleaners import layout, unicode
 from cleaners.boilerplate import RuleSet
+from cleaners.patterns import WORD_RE
+from cleaners.recurring import ASCII_WORD_RE
 from cleaners.unicode import FTFY_CONFIG, PLAIN_TYPOGRAPHY, needs_ftfy
 from cleaners.layout import canonicalize_layout
 
@@ -111,3 +113,8 @@ LINE_PIECES = st.sampled_from(["\n", "\r\n", "\u2028", "\x0c", " ", "\u00a0", "Ã
 def test_the_lines_found_by_searching_are_the_lines_that_need_ftfy(text):
     found = [(m.span(), m.group()) for m in unicode._lines_needing_ftfy(text)]
     assert found == [(m.span(), m.group()) for m in unicode.LINE_RE.finditer(text) if needs_ftfy(m.group())]
+
+
+def test_ascii_words_are_the_ascii_part_of_word_re():
+    ascii_word_chars = {chr(c) for c in range(128) if WORD_RE.fullmatch(chr(c))}
+    assert ascii_word_chars == {chr(c) for c in range(128) if ASCII_WORD_RE.fullmatch(chr(c))}
