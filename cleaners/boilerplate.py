@@ -76,6 +76,8 @@ class RuleSet:
     # All paragraph rules in one pattern: one match tells whether any rule
     # may fire, so most paragraphs cost one regex call, not one per rule.
     any_paragraph_rule: regex.Pattern | None = None
+    # The same for inline rules: most paragraphs hold no markup at all.
+    any_inline_rule: regex.Pattern | None = None
 
     @classmethod
     def load(cls, extra_packs: tuple[Path, ...] = ()) -> "RuleSet":
@@ -87,10 +89,10 @@ class RuleSet:
         """
         rules = [rule for path in (*BUILTIN_PACKS, *extra_packs) for rule in load_pack(Path(path))]
         paragraph = tuple((r, regex.compile(r.pattern)) for r in rules if r.kind == "paragraph")
-        any_paragraph = regex.compile("|".join(f"(?:{_scoped(r.pattern)})" for r, _ in paragraph)) if paragraph else None
         suffix = tuple((r, regex.compile(rf"\s*(?:{r.pattern})$")) for r in rules if r.kind == "suffix")
         inline = tuple((r, regex.compile(r.pattern)) for r in rules if r.kind == "inline")
-        return cls(paragraph, suffix, inline_rules=inline, any_paragraph_rule=any_paragraph)
+        any_paragraph, any_inline = (_any_of([r.pattern for r, _ in kind]) for kind in (paragraph, inline))
+        return cls(paragraph, suffix, inline, any_paragraph, any_inline)
 
 
 def load_pack(path: Path) -> list[Rule]:
@@ -169,6 +171,8 @@ def _inline_edits(body: str, offset: int, rules: RuleSet) -> list[Edit]:
     >>> [(e.before, e.after) for e in _inline_edits("Rain <br/> fell &lt;b&gt;hard.", 0, rules)]
     [(' <br/>', ''), ('&lt;b&gt;', '')]
     """
+    if rules.any_inline_rule is None or not rules.any_inline_rule.search(body):
+        return []  # no rule matches anywhere in it
     edits, cursor = [], 0
     matches = sorted((m.start(), m.end(), rule) for rule, pattern in rules.inline_rules for m in pattern.finditer(body))
     for start, end, rule in matches:
@@ -215,6 +219,15 @@ def _suffix_edits(body: str, offset: int, rules: RuleSet) -> list[Edit]:
                 break
         else:
             return edits
+
+
+def _any_of(patterns: list[str]) -> regex.Pattern | None:
+    """One pattern that matches wherever one of the patterns does (None for none).
+
+    >>> _any_of(["(?i)ad", "x"]).pattern
+    '(?:(?i:ad))|(?:x)'
+    """
+    return regex.compile("|".join(f"(?:{_scoped(pattern)})" for pattern in patterns)) if patterns else None
 
 
 def _scoped(pattern: str) -> str:

@@ -63,6 +63,8 @@ MIN_MENU_RUN_WORDS = 50
 MIN_SENTENCE_RUN = 2
 SENTENCE_WORDS = range(4, 71)
 SENTENCE_MARK_RE = regex.compile(r"[.!?。！？][\"”’»)\]]*(?:\s|$)")
+# A run-in paragraph's segments: its sentences, and the stretches between them.
+SEGMENT_RE = regex.compile(r"\S(?:.*?\S)?(?=\s*$|(?<=[.!?。！？][\"”’»)\]]*)\s)")
 
 
 class Label(enum.Enum):
@@ -115,19 +117,20 @@ def run_in_junk(paragraph: str) -> list[tuple[int, int, str]]:
     """
     if len(paragraph) < MIN_RUN_IN_CHARS or not _opens_with_menu_run(paragraph):
         return []
-    segments = [(m.start(), m.end()) for m in _segments(paragraph)]
-    good = [_is_sentence(paragraph[s:e]) for s, e in segments]
+    segments = [(m.start(), m.end()) for m in SEGMENT_RE.finditer(paragraph)]
+    words = [WORD_RE.findall(paragraph[s:e]) for s, e in segments]
+    good = [_is_sentence(paragraph[s:e], w) for (s, e), w in zip(segments, words)]
     runs = [i for i in range(len(segments) - MIN_SENTENCE_RUN + 1) if all(good[i : i + MIN_SENTENCE_RUN])]
     if not runs:
         return []
     first, last = runs[0], runs[-1] + MIN_SENTENCE_RUN - 1
-    if not any(_is_menu_run(paragraph[s:e]) for s, e in segments[:first]):
+    if not any(_is_menu_run(w) for w in words[:first]):
         return []  # a page starts with its navigation; an article may end in a list
     spans = [(0, segments[first][0], RULE_LEADING)]
     for i in range(first + 1, last):  # menu runs between the sentences, with the space before them
-        if _is_menu_run(paragraph[segments[i][0] : segments[i][1]]):
+        if _is_menu_run(words[i]):
             spans.append((segments[i - 1][1], segments[i][1], RULE_MENU))
-    if any(_is_menu_run(paragraph[s:e]) for s, e in segments[last + 1 :]):
+    if any(_is_menu_run(w) for w in words[last + 1 :]):
         spans.append((segments[last][1], len(paragraph), RULE_TRAILING))
     return spans
 
@@ -136,27 +139,23 @@ def _opens_with_menu_run(paragraph: str) -> bool:
     """Whether a menu run comes before the first run of sentences (read
     lazily: most long paragraphs are article text and stop at once)."""
     in_a_row = 0
-    for segment in _segments(paragraph):
+    for segment in SEGMENT_RE.finditer(paragraph):
         text = segment.group()
-        if _is_menu_run(text):
+        words = WORD_RE.findall(text)
+        if _is_menu_run(words):
             return True
-        in_a_row = in_a_row + 1 if _is_sentence(text) else 0
+        in_a_row = in_a_row + 1 if _is_sentence(text, words) else 0
         if in_a_row >= MIN_SENTENCE_RUN:
             return False
     return False
 
 
-def _segments(paragraph: str):
-    return regex.finditer(r"\S(?:.*?\S)?(?=\s*$|(?<=[.!?。！？][\"”’»)\]]*)\s)", paragraph)
+def _is_sentence(segment: str, words: list[str]) -> bool:
+    return len(words) in SENTENCE_WORDS and bool(SENTENCE_END_RE.search(segment)) and _lowercase_share(words) >= MIN_LOWERCASE_SHARE
 
 
-def _is_sentence(segment: str) -> bool:
-    words = len(WORD_RE.findall(segment))
-    return words in SENTENCE_WORDS and bool(SENTENCE_END_RE.search(segment)) and _lowercase_share(segment) >= MIN_LOWERCASE_SHARE
-
-
-def _is_menu_run(segment: str) -> bool:
-    return len(WORD_RE.findall(segment)) >= MIN_MENU_RUN_WORDS and _lowercase_share(segment) < MIN_LOWERCASE_SHARE
+def _is_menu_run(words: list[str]) -> bool:
+    return len(words) >= MIN_MENU_RUN_WORDS and _lowercase_share(words) < MIN_LOWERCASE_SHARE
 
 
 def looks_like_page_dump(paragraphs: list[str]) -> bool:
@@ -180,7 +179,7 @@ def classify(paragraph: str) -> Label:
     """
     if len(paragraph) < LENGTH_LOW:
         return Label.SHORT
-    if not SENTENCE_MARK_RE.search(paragraph) or _lowercase_share(paragraph) < MIN_LOWERCASE_SHARE:
+    if not SENTENCE_MARK_RE.search(paragraph) or _lowercase_share(WORD_RE.findall(paragraph)) < MIN_LOWERCASE_SHARE:
         return Label.BAD
     return Label.GOOD if len(paragraph) >= LENGTH_HIGH else Label.NEAR_GOOD
 
@@ -204,11 +203,12 @@ def revise(labels: list[Label]) -> list[Label]:
 
 
 def _is_menu_like(paragraph: str) -> bool:
-    return len(WORD_RE.findall(paragraph)) <= MAX_MENU_WORDS and not SENTENCE_END_RE.search(paragraph)
+    # The sentence-end test first: it rules out most article paragraphs
+    # without listing their words.
+    return not SENTENCE_END_RE.search(paragraph) and len(WORD_RE.findall(paragraph)) <= MAX_MENU_WORDS
 
 
-def _lowercase_share(paragraph: str) -> float:
-    words = WORD_RE.findall(paragraph)
+def _lowercase_share(words: list[str]) -> float:
     cased = [w for w in words if w[0].isupper() or w[0].islower()]
     if not cased:  # uncased script (Chinese, Japanese, Korean): no evidence either way
         return 1.0

@@ -13,6 +13,7 @@ seed corpus does), so only short or unpunctuated lines are ever counted.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -36,6 +37,11 @@ MIN_SENTENCE_WORDS = 5
 # copies of one story share their subheadings; three sites rarely share one
 # unless it is a widget's label.
 MIN_RECURRING_DOCS = 3
+# Digits do not change a key ("Page 2 of 5" is one label).
+DIGIT_RE = regex.compile(r"\d")
+# WORD_RE's letters, marks and digits that are ASCII: most lines are ASCII,
+# and the standard library lists these words in half the time.
+ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
 def line_key(line: str) -> bytes | None:
@@ -49,12 +55,13 @@ def line_key(line: str) -> bytes | None:
     """
     if len(line) > MAX_LEARNED_CHARS:
         return None
-    words = WORD_RE.findall(line.lower())
+    lowered = line.lower()
+    words = (ASCII_WORD_RE if lowered.isascii() else WORD_RE).findall(lowered)
     if not words or len(words) > MAX_LEARNED_WORDS:
         return None
     if len(words) >= MIN_SENTENCE_WORDS and SENTENCE_END_RE.search(line.rstrip()):
         return None
-    normalized = regex.sub(r"\d", "0", " ".join(words))
+    normalized = DIGIT_RE.sub("0", " ".join(words))
     return hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest()
 
 
@@ -66,7 +73,9 @@ class LineCounts:
 
     @classmethod
     def from_text(cls, text: str) -> "LineCounts":
-        keys = {line_key(line) for line in text.splitlines()}
+        # Each distinct line once (blank lines are half of all lines), in the
+        # order of first occurrence, so the set is built as from every line.
+        keys = {line_key(line) for line in dict.fromkeys(text.splitlines())}
         keys.discard(None)
         return cls(Counter(keys))
 

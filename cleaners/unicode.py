@@ -9,8 +9,11 @@ Each changed span becomes an edit whose rule names the ftfy steps applied.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import ftfy
 import regex
+from ftfy.chardata import HTML_ENTITY_RE
 
 from cleaners.edits import Edit, edits_from_diff
 from cleaners.layout import LINE_BREAKS
@@ -28,18 +31,30 @@ FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, f
 # whitespace at its ends, with inner whitespace runs as one space. Otherwise a
 # second run, seeing the laid-out line, could repair what the first did not.
 LINE_RE = regex.compile(rf"\S(?:[^{LINE_BREAKS}]*\S)?")
-NOT_A_PLAIN_SPACE_RE = regex.compile(r"[^\S ]|  ")
 SPACE_RUN_RE = regex.compile(r"\s+")
-# A line that needs no ftfy: printable ASCII (an "&" may start an HTML entity,
-# controls and escapes are ftfy's) and these typographic marks. Mojibake of UTF-8 always holds a character that is
+# Searched backwards ((?r)) from a character to the start of its line.
+PREVIOUS_LINE_BREAK_RE = regex.compile(rf"(?r)[{LINE_BREAKS}]")
+# A line that needs no ftfy: printable ASCII (controls and escapes are
+# ftfy's), whitespace (ftfy sees the line laid out, its whitespace as single
+# spaces) and these typographic marks. Mojibake of UTF-8 always holds a character that is
 # not among them: the lead byte 0xC2-0xF4 reads as a letter in latin-1,
 # cp1252 and the other cp125x (Â, â, в, ...) and as a letter or symbol in
 # cp437; in mac_roman it may read as one of these marks (0xC9 …, 0xD0-0xD5
 # –—“”‘’), but then the continuation byte, 0x80-0xBF, reads as a letter or
-# symbol that is not (Ä, ü, •, ™). tests/test_properties.py checks that ftfy
-# leaves such lines alone.
+# symbol that is not (Ä, ü, •, ™). tests/test_properties.py and
+# tests/test_cheap_screens.py check that ftfy leaves such lines alone.
 PLAIN_TYPOGRAPHY = "‘’“”–—…"
-NEEDS_FTFY_RE = regex.compile(rf"[^\x20-\x25\x27-\x7e\t{PLAIN_TYPOGRAPHY}]")
+# An "&" is plain unless it starts what ftfy's unescape_html replaces.
+HTML_ENTITY = rf"(?={HTML_ENTITY_RE.pattern})&"
+NEEDS_FTFY_RE = regex.compile(rf"[^\s\x21-\x7e{PLAIN_TYPOGRAPHY}]|{HTML_ENTITY}")
+# Russian text is the other common case. Of these letters, ASCII and the
+# marks ’–—…, none is an entity, control, ligature or decomposed character,
+# so ftfy (pinned to 6.3) could only repair mojibake, which it tries only
+# where ftfy.badness.BADNESS_RE matches; each of its sequences needs some
+# other character: Ђ (вЂ), Ґ, a Latin accented letter, a symbol, or ‘“”
+# between two of ВГРС (Р“Р). tests/test_cheap_screens.py checks this.
+RUSSIAN_LETTERS = "А-яЁё"
+NEEDS_FTFY_IN_RUSSIAN_RE = regex.compile(rf"[^\s\x21-\x7e{RUSSIAN_LETTERS}’–—…]|{HTML_ENTITY}")
 # Bytes that were not valid UTF-8 come out of decoding as lone surrogates.
 STRAY_BYTE_RE = regex.compile(r"[\udc80-\udcff]")
 # ftfy names the steps of a mojibake repair after the codecs it went through.
@@ -55,11 +70,9 @@ def repair_unicode(text: str, context: object = None) -> list[Edit]:
     []
     """
     edits = []
-    for line in LINE_RE.finditer(text):
+    for line in _lines_needing_ftfy(text):
         original = line.group()
-        if not NEEDS_FTFY_RE.search(original):
-            continue
-        laid_out, spans = _as_laid_out(original)
+        laid_out = SPACE_RUN_RE.sub(" ", original)
         fixed = STRAY_BYTE_RE.sub(_stray_byte_char, laid_out)
         rules = ["stray-byte"] if fixed != laid_out else []
         repaired, explanation = ftfy.fix_and_explain(fixed, FTFY_CONFIG)
@@ -67,24 +80,45 @@ def repair_unicode(text: str, context: object = None) -> list[Edit]:
         if repaired == laid_out:
             continue
         rule, reason = "+".join(rules), f"ftfy repair: {', '.join(rules)}"
+        spans = _origins(original) if laid_out != original else None
         for edit in edits_from_diff(laid_out, repaired, 0, STEP, rule, reason):
             edits.append(_mapped_back(edit, spans, original, line.start()))
     return edits
 
 
-def _as_laid_out(line: str) -> tuple[str, list[tuple[int, int]] | None]:
-    """The line with whitespace runs as single spaces, and where each of its
-    characters came from in `line` (None: nowhere but the same place)."""
-    if not NOT_A_PLAIN_SPACE_RE.search(line):
-        return line, None
-    pieces, spans, cursor = [], [], 0
+def needs_ftfy(line: str) -> bool:
+    """Whether ftfy might change the line; if not, it is not shown to ftfy.
+
+    >>> needs_ftfy("Tom & Jerry\u00a0— “fine”"), needs_ftfy("Путин сказал — да"), needs_ftfy("Ã© &amp;")
+    (False, False, True)
+    """
+    return bool(NEEDS_FTFY_RE.search(line)) and bool(NEEDS_FTFY_IN_RUSSIAN_RE.search(line))
+
+
+def _lines_needing_ftfy(text: str) -> Iterator[regex.Match]:
+    """The lines (LINE_RE matches) that need ftfy, in order.
+
+    Most lines need none, so the text is searched for the next character
+    NEEDS_FTFY_RE flags rather than every line tested: such a character is
+    never whitespace (nor an entity's), so it lies inside the line around it.
+    """
+    flagged = NEEDS_FTFY_RE.search(text)
+    while flagged:
+        line_break = PREVIOUS_LINE_BREAK_RE.search(text, 0, flagged.start())
+        line = LINE_RE.search(text, line_break.end() if line_break else 0)
+        if NEEDS_FTFY_IN_RUSSIAN_RE.search(line.group()):  # NEEDS_FTFY_RE has matched in it
+            yield line
+        flagged = NEEDS_FTFY_RE.search(text, line.end())
+
+
+def _origins(line: str) -> list[tuple[int, int]]:
+    """Where each character of the laid-out line came from in `line`."""
+    spans, cursor = [], 0
     for run in SPACE_RUN_RE.finditer(line):
-        pieces += [line[cursor : run.start()], " "]
         spans += [(i, i + 1) for i in range(cursor, run.start())] + [run.span()]
         cursor = run.end()
-    pieces.append(line[cursor:])
     spans += [(i, i + 1) for i in range(cursor, len(line))]
-    return "".join(pieces), spans
+    return spans
 
 
 def _mapped_back(edit: Edit, spans, original: str, offset: int) -> Edit:

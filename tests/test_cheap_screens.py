@@ -1,0 +1,120 @@
+"""The cheap screens of the text cleaners give what the slow paths give.
+
+Each screen proves, for a whole text or a line, that some work can change
+nothing, and skips it. These properties run the slow path beside the fast one.
+"""
+
+import itertools
+from unittest import mock
+
+import ftfy
+import regex
+from ftfy.badness import is_bad
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners import layout, unicode
+from cleaners.boilerplate import RuleSet
+from cleaners.patterns import WORD_RE
+from cleaners.recurring import ASCII_WORD_RE
+from cleaners.unicode import FTFY_CONFIG, PLAIN_TYPOGRAPHY, needs_ftfy
+from cleaners.layout import canonicalize_layout
+
+# Pieces that exercise every layout rule: each kind of whitespace and line
+# break, runs that are canonical and runs that are not, composed and
+# decomposed accents, whitespace that NFC changes (U+2000), and lines long
+# enough that a stack of them reads as hard-wrapped text.
+LAYOUT_PIECES = st.sampled_from(
+    [" ", "  ", "\n", "\n\n", "\n\n\n", "\r\n", "\r", "\t", "\u00a0", "\u2000", "\u2028", "\x85", " \n", "\n ",
+     "e\u0301", "\u0301", "é", "Ω", "- item", "1. item", "word", "A line that is long enough to be taken for a wrapped one"]
+)
+LAYOUT_TEXTS = st.one_of(st.text(), st.lists(st.one_of(LAYOUT_PIECES, st.text(max_size=3)), max_size=80).map("".join))
+FAST = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(LAYOUT_TEXTS)
+def test_layout_looks_at_every_run_only_where_it_matters(text):
+    """In NFC text only the editable whitespace runs are visited; visiting
+    every run gives the same edits."""
+    with mock.patch.object(layout, "_runs_that_may_change", lambda _: layout.RUN_RE):
+        every_run = canonicalize_layout(text)
+    assert canonicalize_layout(text) == every_run
+
+
+# Text around the boilerplate rules: markup, credits, notices, and the words
+# the rules' early checks look for, in and out of the places they count.
+BOILERPLATE_PIECES = st.sampled_from(
+    ["<br/>", "&lt;b&gt;", "[embed]", "[caption id=1]", "<", "&", "[", "]", ">", " ", "word ", "Share", "(AP)",
+     "Reporting by Jane Doe", "contributed reporting", "Contributed to this report", "contribut", "Associated Press",
+     "All Rights Reserved.", "all rights", "© 2024 ", "(Photo: AP)", ".", "\u00a0", "\t"]
+)
+BOILERPLATE_TEXTS = st.one_of(st.text(), st.lists(BOILERPLATE_PIECES, max_size=30).map("".join))
+RULES = RuleSet.load()
+
+
+@FAST
+@given(BOILERPLATE_TEXTS)
+def test_the_combined_rule_patterns_match_where_one_rule_does(text):
+    """The one-pattern screens skip a paragraph only when no rule matches it."""
+    assert bool(RULES.any_inline_rule.search(text)) == any(p.search(text) for _, p in RULES.inline_rules)
+    assert bool(RULES.any_paragraph_rule.fullmatch(text)) == any(p.fullmatch(text) for _, p in RULES.paragraph_rules)
+
+
+# Lookaheads added to slow rules only to fail early; without them the rule
+# must match exactly the same paragraphs.
+EARLY_CHECKS = {"copyright-line": "(?=.*?all rights reserved)", "contributor-credit": "(?=.*?contribut)"}
+
+
+@FAST
+@given(BOILERPLATE_TEXTS)
+def test_early_checks_in_rules_change_no_match(text):
+    for rule, pattern in RULES.paragraph_rules:
+        if rule.id in EARLY_CHECKS:
+            without = regex.compile(rule.pattern.replace(EARLY_CHECKS[rule.id], ""))
+            assert without.pattern != rule.pattern
+            assert bool(pattern.fullmatch(text)) == bool(without.fullmatch(text))
+
+
+# Lines repair_unicode does not show to ftfy: the plain screen's characters
+# (any whitespace, "&" with or without an entity after it) and the Russian
+# screen's, with the pieces of entities and of the mojibake sequences that
+# come nearest (вЂ, Р“Р, ГўВЂВ).
+ASCII = [chr(c) for c in range(0x20, 0x7F)]
+WHITESPACE = ["\t", "\u00a0", "\u2009", "\u3000", "  "]
+ENTITY_PIECES = ["&", "&amp;", "&#39;", "&nbsp", "&lt;b&gt;", ";", "#"]
+RUSSIAN = [chr(c) for c in range(ord("А"), ord("я") + 1)] + ["Ё", "ё"]
+PLAIN_LINES = st.lists(st.sampled_from(ASCII + WHITESPACE + ENTITY_PIECES + list(PLAIN_TYPOGRAPHY))).map("".join)
+RUSSIAN_LINES = st.lists(st.sampled_from(ASCII + WHITESPACE + ENTITY_PIECES + RUSSIAN + list("’–—…") + ["вЂ", "Р“Р", "ГўВЂВ"])).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(PLAIN_LINES, RUSSIAN_LINES))
+def test_lines_the_screens_pass_over_are_lines_ftfy_leaves_alone(line):
+    laid_out = regex.sub(r"\s+", " ", line)
+    if not needs_ftfy(line):
+        assert ftfy.fix_and_explain(laid_out, FTFY_CONFIG).text == laid_out
+
+
+def test_no_mojibake_sequence_is_spelled_in_russian_letters_alone():
+    """Every string of up to three of these characters; ftfy's longer
+    sequences (ГўВЂВ.) hold Ђ, which is not among them."""
+    alphabet = RUSSIAN + list("’–—… aA.&")
+    for length in (1, 2, 3):
+        for chars in itertools.product(alphabet, repeat=length):
+            assert not is_bad("".join(chars))
+
+
+LINE_PIECES = st.sampled_from(["\n", "\r\n", "\u2028", "\x0c", " ", "\u00a0", "Ã©", "â€™", "&amp;", "& ", "Путин", "«", "ok", "“q”"])
+
+
+@FAST
+@given(st.one_of(st.text(), st.lists(st.one_of(LINE_PIECES, st.text(max_size=3)), max_size=40).map("".join)))
+def test_the_lines_found_by_searching_are_the_lines_that_need_ftfy(text):
+    found = [(m.span(), m.group()) for m in unicode._lines_needing_ftfy(text)]
+    assert found == [(m.span(), m.group()) for m in unicode.LINE_RE.finditer(text) if needs_ftfy(m.group())]
+
+
+def test_ascii_words_are_the_ascii_part_of_word_re():
+    ascii_word_chars = {chr(c) for c in range(128) if WORD_RE.fullmatch(chr(c))}
+    assert ascii_word_chars == {chr(c) for c in range(128) if ASCII_WORD_RE.fullmatch(chr(c))}
