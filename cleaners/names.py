@@ -15,8 +15,9 @@ and never compares itself with the whole lexicon.
 Both passes read every document, so they are written to keep Python off the
 many lower-case words: a document is split into words once, by one regex, and
 only its capitalized words are looked at one by one. `repair_names` first
-looks at the capitalized words alone (one regex that skips everything else)
-and splits the document into words only when one of them may be a misspelling.
+reads the capitalized words inside sentences alone (one regex that skips
+everything else) and splits the document into words only when one of them
+may be a misspelling.
 """
 
 from __future__ import annotations
@@ -39,17 +40,22 @@ WORD_RE = regex.compile(rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:{JOINED_PART})*")
 # The same words with the text between them: split() gives gap, word, gap,
 # word, ..., gap, every character of the text in order.
 WORD_SPLIT_RE = regex.compile(f"({WORD_RE.pattern})")
-# A word that starts with a capital and does not continue another word (no
-# letter, mark or digit before it). Every word of WORD_RE that `_is_name`
-# accepts is found whole, because a word never starts right after a letter,
-# mark or digit and every character Python calls upper-case has the Uppercase
-# property here (tests/test_names_speed.py checks them all); some parts of
-# words are found too (Jomart in Kassym-Jomart), which the caller drops.
-CAPITALIZED_WORD_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?=\p{{Uppercase}}){WORD_RE.pattern}")
-
 # A capital after these (or at a paragraph start) may just start a sentence,
 # so such words are not counted as names.
 SENTENCE_OPENERS = frozenset(".!?:;\"“”‘’([—–-")
+# A capitalized word inside a sentence: a word (no letter, mark or digit
+# before it) starting with an upper-case letter, after spaces or tabs and a
+# character that is no sentence opener. This finds every name `_names_in`
+# finds, whole, without reading the words between: every character Python
+# calls upper-case has the Uppercase property here (tests/test_garbles_speed.py
+# checks them all), and reading back over spaces and tabs alone stops at the
+# character `_starts_sentence` looks at, or at other white space before it,
+# which is no opener either. It finds some more: parts of words (Jomart in
+# Kassym-Jomart) and words after such white space; callers check what it finds.
+NAME_CANDIDATE_RE = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?<=[^{''.join(sorted(map(regex.escape, SENTENCE_OPENERS)))} \t\n][ \t]*)"
+    rf"(?=\p{{Uppercase}}){WORD_RE.pattern}"
+)
 
 # Names shorter than this are never repaired: Xi/Li, Kyiv/Kiev are different
 # names one letter apart, and short names have too many neighbours.
@@ -140,24 +146,18 @@ def repair_names(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -
 
 
 def _rare_spellings(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -> dict[str, set[str]]:
-    """Capitalized words of `text` used inside a sentence that at most
+    """Capitalized words inside sentences of `text` that at most
     MAX_VARIANT_DOCS documents use, each with the frequent spellings it may
     misspell.
 
-    Looks only at the capitalized words (CAPITALIZED_WORD_RE), so it may also
-    return a part of a word or a word used more than once; the caller counts.
+    Reads only such words (NAME_CANDIDATE_RE), so it may also return a part of
+    a word or a word used more than once; the caller counts.
     """
     found = {}
-    for word in set(CAPITALIZED_WORD_RE.findall(text)):
-        if len(word) >= MIN_NAME_CHARS and _is_name(word) and lexicon.documents[word] <= MAX_VARIANT_DOCS:
+    for word in set(NAME_CANDIDATE_RE.findall(text)):
+        if len(word) >= MIN_NAME_CHARS and lexicon.documents.get(word, 0) <= MAX_VARIANT_DOCS and _is_name(word):
             if near := {c for c in _spellings_near(word, index) if _may_misspell(word, c)}:
                 found[word] = near
-    if found:  # only a use inside a sentence is a name ("While" mostly opens one)
-        inside = {
-            m.group() for m in CAPITALIZED_WORD_RE.finditer(text)
-            if m.group() in found and not _opens_sentence_at(text, m.start())
-        }
-        found = {word: near for word, near in found.items() if word in inside}
     return found
 
 
@@ -270,19 +270,6 @@ def _starts_sentence(gap: str, opens_text: bool) -> bool:
     if mark:
         return mark in SENTENCE_OPENERS
     return opens_text or bool(newline)  # nothing before it in its paragraph; else a word (never an opener)
-
-
-def _opens_sentence_at(text: str, start: int) -> bool:
-    """`_starts_sentence` for the word at `start` in `text`, its paragraph
-    being its line.
-
-    >>> _opens_sentence_at("Yes. Then", 5), _opens_sentence_at("and Then", 4), _opens_sentence_at("and\\n Then", 5)
-    (True, False, True)
-    """
-    i = start - 1
-    while i >= 0 and text[i] != "\n" and text[i].isspace():
-        i -= 1
-    return i < 0 or text[i] == "\n" or text[i] in SENTENCE_OPENERS
 
 
 def _deletions(word: str) -> set[str]:

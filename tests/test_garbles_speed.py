@@ -26,7 +26,7 @@ def every_character():
 
 
 def test_every_upper_case_character_has_the_uppercase_property(every_character):
-    """CAPITALIZED_WORD_RE finds every word `_is_name` accepts only if `regex`
+    """NAME_CANDIDATE_RE finds every word `_is_name` accepts only if `regex`
     calls Uppercase each character Python's str.isupper() accepts."""
     uppercase = set(regex.findall(r"\p{Uppercase}", every_character))
     assert {c for c in every_character if c.isupper()} <= uppercase
@@ -116,9 +116,15 @@ def reference_repair_names(text, lexicon, index):
 NAME_PIECES = st.sampled_from(
     ["Tokayev", "Togayev", "Tokayevs", "Kassym-Jomart", "Jomart", "O’Brien", "Brien", "China’s", "’s", "'s", "While",
      "Whale", "Whole", "NATO", "Xi", "met", "the", "said", " ", " ", " ", ". ", ", ", "\n", "\n\n", "(", "—", "-", "’",
-     "“", "5", "Ⅻ", "ǅemal", "Ǆemal", "e\u0301", "\u2028", "\t"]
+     "“", "5", "Ⅻ", "ǅemal", "Ǆemal", "e\u0301", "\u2028", "\u2003", "\r", "\t", "*"]
 )
 DOCUMENTS = st.one_of(st.text(), st.lists(st.one_of(NAME_PIECES, st.text(max_size=3)), max_size=40).map("".join))
+
+
+@FAST
+@given(DOCUMENTS)
+def test_the_name_candidates_hold_every_name(text):
+    assert set(names._names_in(text)) <= set(names.NAME_CANDIDATE_RE.findall(text))
 
 
 @FAST
