@@ -75,7 +75,6 @@ STOPWORDS = frozenset(
 )
 
 
-
 @dataclass
 class NameLexicon:
     """Spellings of capitalized words across the corpus; merges by addition."""
@@ -130,7 +129,8 @@ def repair_names(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -
     if not candidates:  # most documents: no rare spelling near a frequent one
         return []
     words, gaps = _words_and_gaps(text)
-    suspects = {w for w in candidates if 0 < words.count(w) <= MAX_VARIANT_USES}  # more: a house style (Zelenskiy)
+    # Used more often: a house style (Zelenskiy), not a slip; never: a part of a word.
+    suspects = {w for w in candidates if 0 < words.count(w) <= MAX_VARIANT_USES}
     fixes = {}
     for variant, neighbours in _names_at(words, gaps, [i for i, w in enumerate(words) if w in suspects]).items():
         fix = _consensus_spelling(variant, candidates[variant], neighbours, lexicon)
@@ -170,7 +170,8 @@ def _may_misspell(variant: str, candidate: str) -> bool:
 
 
 def _consensus_spelling(variant, candidates, neighbours, lexicon) -> tuple[str, str] | None:
-    """The one candidate spelling the evidence supports, with that evidence."""
+    """The one candidate spelling (each one `variant` may misspell) the
+    evidence supports, with that evidence."""
     found = []
     for candidate in candidates:
         shared = sorted(
@@ -212,9 +213,9 @@ def _words_and_gaps(text: str) -> tuple[list[str], list[str]]:
 
 
 def _names_at(words: list[str], gaps: list[str], positions: list[int]) -> dict[str, set[str]]:
-    """The names at `positions` in `words` that do not open a sentence, each
-    with the words next to it in its paragraph (a gap with a line break in it
-    ends a paragraph)."""
+    """The names (`_is_name`) at `positions` in `words` that do not open a
+    sentence, each with the words next to it in its paragraph (a gap with a
+    line break in it ends a paragraph)."""
     names: dict[str, set[str]] = {}
     last = len(words) - 1
     for i in positions:
