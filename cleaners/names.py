@@ -3,7 +3,7 @@
 In the corpus pass every document adds the capitalized words it uses inside
 sentences (names, mostly) to a `NameLexicon`: in how many documents each
 spelling occurs and which words stand next to it. Lexicons of batches merge by
-addition. `repair_names` then replaces a spelling that only one document uses
+addition (and union). `repair_names` then replaces a spelling that only one document uses
 when another spelling, one letter away, is used by several documents next to
 the same words: "Kassym-Jomart Togayev" in one copy of a story, "Kassym-Jomart
 Tokayev" in the others.
@@ -77,10 +77,13 @@ STOPWORDS = frozenset(
 
 @dataclass
 class NameLexicon:
-    """Spellings of capitalized words across the corpus; merges by addition."""
+    """Spellings of capitalized words across the corpus; merges by addition
+    (of document counts) and union (of neighbours)."""
 
     documents: Counter = field(default_factory=Counter)  # spelling -> documents using it
-    neighbours: dict[str, Counter] = field(default_factory=dict)  # spelling -> word -> documents
+    # spelling -> the words next to it in some document (which, not how often:
+    # the repair asks only whether two spellings share a neighbour)
+    neighbours: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def from_text(cls, text: str) -> "NameLexicon":
@@ -93,17 +96,18 @@ class NameLexicon:
         ['Kassym-Jomart', 'Kassym-Jomart today', 'today']
         """
         names = _names_in(text)
-        return cls(Counter(names.keys()), {name: Counter(context) for name, context in names.items()})
+        return cls(Counter(names.keys()), names)
 
     def merge(self, other: "NameLexicon") -> "NameLexicon":
-        """Add another lexicon's counts to this one (in place) and return it."""
+        """Add another lexicon's counts and neighbours to this one (in place)
+        and return it."""
         self.documents.update(other.documents)
         for name, words in other.neighbours.items():
             mine = self.neighbours.get(name)
             if mine is None:
-                self.neighbours[name] = Counter(words)  # a copy: later merges must not change `other`
+                self.neighbours[name] = set(words)  # a copy: later merges must not change `other`
             else:
-                mine.update(words)
+                mine |= words
         return self
 
     def consensus_index(self) -> dict[str, list[str]]:
@@ -175,7 +179,7 @@ def _consensus_spelling(variant, candidates, neighbours, lexicon) -> tuple[str, 
     found = []
     for candidate in candidates:
         shared = sorted(
-            w for w in neighbours & set(lexicon.neighbours.get(candidate, ())) if " " in w or w.lower() not in STOPWORDS
+            w for w in neighbours & lexicon.neighbours.get(candidate, set()) if " " in w or w.lower() not in STOPWORDS
         )
         if shared:
             found.append((candidate, shared))
