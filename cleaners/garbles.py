@@ -14,6 +14,7 @@ repair are left to `cleaners.review`.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import replace
 
 import regex
@@ -62,6 +63,31 @@ LEGITIMATE_DOUBLES = frozenset(
     "had that is was do does did very so no yes ha bye knock chop tut pom far long many much more now blah la dum".split()
 )
 
+# Screens. Most paragraphs need no local repair, and these find the ones that
+# may, far faster than the repairs' own patterns. They use the standard `re`
+# engine, which scans such simple patterns several times faster than `regex`;
+# its Unicode tables are not `regex`'s, so they hold only literal or ASCII
+# classes. Each finds a superset of what its repair needs, so a paragraph it
+# does not find is one the repair leaves alone (tests/test_garbles_speed.py).
+#
+# SPACE_BEFORE_PUNCTUATION_RE needs a space right before the mark, and
+# CURRENCY_SPACE_RE one right after the sign.
+SPACE_THEN_PUNCTUATION_RE = re.compile(" [,.;:!?]")
+CURRENCY_THEN_SPACE_RE = re.compile("[$€£¥] ")
+# REPEATED_WORD_RE on ASCII: its word is lower-case letters, a-z in ASCII, and
+# what stands around it is no ASCII letter, digit, apostrophe or hyphen. A
+# word of a-z is never followed by a-z where the space must be, so the word
+# need not give back letters (++).
+ASCII_REPEATED_WORD_RE = re.compile(r"(?<![A-Za-z0-9'’-])([a-z]++)(?: \1)+(?![A-Za-z0-9'’-])")
+# A character that may be a lower-case letter outside ASCII, which the pattern
+# above cannot see: anything outside ASCII but the usual quote marks, dashes,
+# ellipsis and no-break space (none of them a letter).
+NON_ASCII_LETTER_RE = re.compile(r"[^\x00-\x7f’‘“”—–…\u00a0]")
+# Every local repair but the repeated word needs one of these: a curly double
+# quote (repair_quotes), a double quote (missing_opening_quote), a dash
+# (DOUBLED_DASH_RE), or one of the two spacings above.
+REPAIR_MARK_RE = re.compile(rf'[“”"—–]|{SPACE_THEN_PUNCTUATION_RE.pattern}|{CURRENCY_THEN_SPACE_RE.pattern}')
+
 REASONS = {
     "missing-opening-quote": "a paragraph opens with quoted speech but its opening mark is missing",
     "space-before-punctuation": "a space before a punctuation mark",
@@ -85,10 +111,14 @@ def repair_garbles(text: str, lexicon: NameLexicon | None = None, index: dict | 
     """
     edits, previous = [], ""
     for p in paragraphs(text):
-        edits += _local_repairs(p.group(), previous, p.start())
-        previous = p.group()
+        paragraph = p.group()
+        if _may_need_local_repair(paragraph):
+            edits += _local_repairs(paragraph, previous, p.start())
+        previous = paragraph
     if lexicon is not None:
         edits += repair_names(text, lexicon, index if index is not None else lexicon.consensus_index())
+    if not edits:
+        return []
     edits = _without_overlaps(edits)
     starts = [e.start for e in edits]
     stable, previous = [], ""
@@ -110,6 +140,25 @@ def _local_repairs(paragraph: str, previous: str, offset: int = 0) -> list[Edit]
     )
 
 
+def _may_need_local_repair(paragraph: str) -> bool:
+    """False only for a paragraph in which `_local_repairs` finds nothing (a
+    fast screen; see REPAIR_MARK_RE).
+
+    >>> _may_need_local_repair("A plain sentence."), _may_need_local_repair("It was the the end.")
+    (False, True)
+    """
+    return REPAIR_MARK_RE.search(paragraph) is not None or _may_repeat_a_word(paragraph)
+
+
+def _may_repeat_a_word(paragraph: str) -> bool:
+    """False only for a paragraph in which REPEATED_WORD_RE finds nothing."""
+    if ASCII_REPEATED_WORD_RE.search(paragraph):
+        return True
+    if NON_ASCII_LETTER_RE.search(paragraph):  # a word of other letters may be said twice
+        return REPEATED_WORD_RE.search(paragraph) is not None
+    return False
+
+
 def _stable(paragraph: regex.Match, mine: list[Edit], previous: str) -> bool:
     """Whether a paragraph's edits leave text that neither repair_unicode nor
     these repairs would change again: a re-oriented quote next to "â€" can
@@ -129,8 +178,10 @@ def missing_opening_quote(paragraph: str, previous: str = "", offset: int = 0) -
     >>> missing_opening_quote('He is willing," Xi remarked.', previous='“The first part of the quote,')
     []
     """
+    if not paragraph[:1].isupper():
+        return []
     match = MISSING_OPENER_RE.match(paragraph)
-    if match is None or not paragraph[:1].isupper():
+    if match is None:
         return []
     if _ends_inside_quote(previous):
         return []  # a quotation running on from the paragraph before
@@ -154,12 +205,16 @@ def repair_spacing(paragraph: str, offset: int = 0) -> list[Edit]:
     [('space-before-punctuation', ' '), ('space-before-punctuation', ' '), ('currency-space', ' '), ('repeated-word', ' the')]
     """
     edits = []
-    if len(FRENCH_SPACING_RE.findall(paragraph)) < MIN_FRENCH_SPACINGS:
+    if SPACE_THEN_PUNCTUATION_RE.search(paragraph):
         edits += [_edit(m, "space-before-punctuation", "", offset) for m in SPACE_BEFORE_PUNCTUATION_RE.finditer(paragraph)]
-    edits += [_edit(m, "currency-space", "", offset) for m in CURRENCY_SPACE_RE.finditer(paragraph)]
-    for m in REPEATED_WORD_RE.finditer(paragraph):
-        if m.group("word") not in LEGITIMATE_DOUBLES:
-            edits.append(_edit(m, "repeated-word", "", offset, group="again"))
+        if edits and len(FRENCH_SPACING_RE.findall(paragraph)) >= MIN_FRENCH_SPACINGS:
+            edits = []  # French spacing, on purpose
+    if CURRENCY_THEN_SPACE_RE.search(paragraph):
+        edits += [_edit(m, "currency-space", "", offset) for m in CURRENCY_SPACE_RE.finditer(paragraph)]
+    if _may_repeat_a_word(paragraph):
+        for m in REPEATED_WORD_RE.finditer(paragraph):
+            if m.group("word") not in LEGITIMATE_DOUBLES:
+                edits.append(_edit(m, "repeated-word", "", offset, group="again"))
     return edits
 
 

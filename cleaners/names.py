@@ -3,7 +3,7 @@
 In the corpus pass every document adds the capitalized words it uses inside
 sentences (names, mostly) to a `NameLexicon`: in how many documents each
 spelling occurs and which words stand next to it. Lexicons of batches merge by
-addition. `repair_names` then replaces a spelling that only one document uses
+addition (and union). `repair_names` then replaces a spelling that only one document uses
 when another spelling, one letter away, is used by several documents next to
 the same words: "Kassym-Jomart Togayev" in one copy of a story, "Kassym-Jomart
 Tokayev" in the others.
@@ -11,6 +11,13 @@ Tokayev" in the others.
 Candidates are found SymSpell-style: every frequent spelling is indexed under
 its one-letter deletions, so a rare spelling looks up only its own deletions
 and never compares itself with the whole lexicon.
+
+Both passes read every document, so they are written to keep Python off the
+many lower-case words: a document is split into words once, by one regex, and
+only its capitalized words are looked at one by one. `repair_names` first
+reads the capitalized words inside sentences alone (one regex that skips
+everything else) and splits the document into words only when one of them
+may be a misspelling.
 """
 
 from __future__ import annotations
@@ -30,10 +37,25 @@ RULE = "consensus-name"
 # possessive or contracted ’s does not (China’s is China).
 JOINED_PART = r"(?:-|[’'](?!s(?![\p{L}\p{M}])))[\p{L}\p{M}\p{N}]+"
 WORD_RE = regex.compile(rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:{JOINED_PART})*")
-
+# The same words with the text between them: split() gives gap, word, gap,
+# word, ..., gap, every character of the text in order.
+WORD_SPLIT_RE = regex.compile(f"({WORD_RE.pattern})")
 # A capital after these (or at a paragraph start) may just start a sentence,
 # so such words are not counted as names.
 SENTENCE_OPENERS = frozenset(".!?:;\"“”‘’([—–-")
+# A capitalized word inside a sentence: a word (no letter, mark or digit
+# before it) starting with an upper-case letter, after spaces or tabs and a
+# character that is no sentence opener. This finds every name `_names_in`
+# finds, whole, without reading the words between: every character Python
+# calls upper-case has the Uppercase property here (tests/test_garbles_speed.py
+# checks them all), and reading back over spaces and tabs alone stops at the
+# character `_starts_sentence` looks at, or at other white space before it,
+# which is no opener either. It finds some more: parts of words (Jomart in
+# Kassym-Jomart) and words after such white space; callers check what it finds.
+NAME_CANDIDATE_RE = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?<=[^{''.join(sorted(map(regex.escape, SENTENCE_OPENERS)))} \t\n][ \t]*)"
+    rf"(?=\p{{Uppercase}}){WORD_RE.pattern}"
+)
 
 # Names shorter than this are never repaired: Xi/Li, Kyiv/Kiev are different
 # names one letter apart, and short names have too many neighbours.
@@ -55,10 +77,13 @@ STOPWORDS = frozenset(
 
 @dataclass
 class NameLexicon:
-    """Spellings of capitalized words across the corpus; merges by addition."""
+    """Spellings of capitalized words across the corpus; merges by addition
+    (of document counts) and union (of neighbours)."""
 
     documents: Counter = field(default_factory=Counter)  # spelling -> documents using it
-    neighbours: dict[str, Counter] = field(default_factory=dict)  # spelling -> word -> documents
+    # spelling -> the words next to it in some document (which, not how often:
+    # the repair asks only whether two spellings share a neighbour)
+    neighbours: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def from_text(cls, text: str) -> "NameLexicon":
@@ -70,17 +95,19 @@ class NameLexicon:
         >>> sorted(lexicon.neighbours["Tokayev"])
         ['Kassym-Jomart', 'Kassym-Jomart today', 'today']
         """
-        lexicon = cls()
-        for name, context in _names_in(text).items():
-            lexicon.documents[name] += 1
-            lexicon.neighbours[name] = Counter(context)
-        return lexicon
+        names = _names_in(text)
+        return cls(Counter(names.keys()), names)
 
     def merge(self, other: "NameLexicon") -> "NameLexicon":
-        """Add another lexicon's counts to this one (in place) and return it."""
+        """Add another lexicon's counts and neighbours to this one (in place)
+        and return it."""
         self.documents.update(other.documents)
         for name, words in other.neighbours.items():
-            self.neighbours.setdefault(name, Counter()).update(words)
+            mine = self.neighbours.get(name)
+            if mine is None:
+                self.neighbours[name] = set(words)  # a copy: later merges must not change `other`
+            else:
+                mine |= words
         return self
 
     def consensus_index(self) -> dict[str, list[str]]:
@@ -102,40 +129,57 @@ def repair_names(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -
     >>> [(e.before, e.after) for e in repair_names("Kassym-Jomart Togayev met Xi.", lexicon, lexicon.consensus_index())]
     [('Togayev', 'Tokayev')]
     """
-    suspects = {}  # rare spelling -> frequent spellings one letter away
-    for word, uses in Counter(WORD_RE.findall(text)).items():
-        if uses > MAX_VARIANT_USES:  # used more often: a house style (Zelenskiy), not a slip
-            continue
-        if len(word) >= MIN_NAME_CHARS and lexicon.documents[word] <= MAX_VARIANT_DOCS and _is_name(word):
-            if near := _spellings_near(word, index):
-                suspects[word] = near
-    if not suspects:  # most documents: no rare spelling near a frequent one
+    candidates = _rare_spellings(text, lexicon, index)
+    if not candidates:  # most documents: no rare spelling near a frequent one
         return []
+    words, gaps = _words_and_gaps(text)
+    # Used more often: a house style (Zelenskiy), not a slip; never: a part of a word.
+    suspects = {w for w in candidates if 0 < words.count(w) <= MAX_VARIANT_USES}
     fixes = {}
-    for variant, neighbours in _names_in(text).items():
-        if variant not in suspects:
-            continue
-        fix = _consensus_spelling(variant, suspects[variant], set(neighbours), lexicon)
+    for variant, neighbours in _names_at(words, gaps, [i for i, w in enumerate(words) if w in suspects]).items():
+        fix = _consensus_spelling(variant, candidates[variant], neighbours, lexicon)
         if fix is not None:
             fixes[variant] = fix
     edits = []
-    for match in WORD_RE.finditer(text):
-        if match.group() in fixes:
-            target, evidence = fixes[match.group()]
-            edits.append(Edit(STEP, RULE, match.start(), match.end(), match.group(), target, evidence))
+    if fixes:
+        for match in WORD_RE.finditer(text):
+            if match.group() in fixes:
+                target, evidence = fixes[match.group()]
+                edits.append(Edit(STEP, RULE, match.start(), match.end(), match.group(), target, evidence))
     return edits
 
 
+def _rare_spellings(text: str, lexicon: NameLexicon, index: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Capitalized words inside sentences of `text` that at most
+    MAX_VARIANT_DOCS documents use, each with the frequent spellings it may
+    misspell.
+
+    Reads only such words (NAME_CANDIDATE_RE), so it may also return a part of
+    a word or a word used more than once; the caller counts.
+    """
+    found = {}
+    for word in set(NAME_CANDIDATE_RE.findall(text)):
+        if len(word) >= MIN_NAME_CHARS and lexicon.documents.get(word, 0) <= MAX_VARIANT_DOCS and _is_name(word):
+            if near := {c for c in _spellings_near(word, index) if _may_misspell(word, c)}:
+                found[word] = near
+    return found
+
+
+def _may_misspell(variant: str, candidate: str) -> bool:
+    """Whether `variant` can be a slip for `candidate`: one edit apart, and
+    not a plural, possessive, longer name or a spelling convention."""
+    if candidate.startswith(variant) or variant.startswith(candidate):
+        return False
+    return OSA.distance(variant, candidate) == 1 and not _same_up_to_convention(variant, candidate)
+
+
 def _consensus_spelling(variant, candidates, neighbours, lexicon) -> tuple[str, str] | None:
-    """The one candidate spelling the evidence supports, with that evidence."""
+    """The one candidate spelling (each one `variant` may misspell) the
+    evidence supports, with that evidence."""
     found = []
     for candidate in candidates:
-        if candidate.startswith(variant) or variant.startswith(candidate):
-            continue  # plural, possessive or a longer name, not a misspelling
-        if OSA.distance(variant, candidate) != 1 or _same_up_to_convention(variant, candidate):
-            continue
         shared = sorted(
-            w for w in neighbours & set(lexicon.neighbours.get(candidate, ())) if " " in w or w.lower() not in STOPWORDS
+            w for w in neighbours & lexicon.neighbours.get(candidate, set()) if " " in w or w.lower() not in STOPWORDS
         )
         if shared:
             found.append((candidate, shared))
@@ -156,19 +200,42 @@ def _spellings_near(variant: str, index: dict[str, list[str]]) -> set[str]:
 
 def _names_in(text: str) -> dict[str, set[str]]:
     """Names used inside sentences, each with the words next to it."""
+    words, gaps = _words_and_gaps(text)
+    capitalized = [i for i, word in enumerate(words) if word[0].isupper()]  # cheap first cut, then the full test
+    return _names_at(words, gaps, [i for i in capitalized if _is_name(words[i])])
+
+
+def _words_and_gaps(text: str) -> tuple[list[str], list[str]]:
+    """The words of `text` (WORD_RE's) and the text before each word, back to
+    the word before it.
+
+    >>> _words_and_gaps("He met Xi.\\nThen")
+    (['He', 'met', 'Xi', 'Then'], ['', ' ', ' ', '.\\n'])
+    """
+    parts = WORD_SPLIT_RE.split(text)
+    return parts[1::2], parts[0:-1:2]
+
+
+def _names_at(words: list[str], gaps: list[str], positions: list[int]) -> dict[str, set[str]]:
+    """The names (`_is_name`) at `positions` in `words` that do not open a
+    sentence, each with the words next to it in its paragraph (a gap with a
+    line break in it ends a paragraph)."""
     names: dict[str, set[str]] = {}
-    for paragraph in text.split("\n"):
-        words = list(WORD_RE.finditer(paragraph))
-        for i, word in enumerate(words):
-            name = word.group()
-            if not _is_name(name) or _starts_sentence(paragraph, word.start()):
-                continue
-            context = names.setdefault(name, set())
-            before = words[i - 1].group() if i > 0 else None
-            after = words[i + 1].group() if i + 1 < len(words) else None
-            context.update(w for w in (before, after) if w)
-            if before and after:  # both neighbours together: evidence even when both are common words
-                context.add(f"{before} {after}")
+    last = len(words) - 1
+    for i in positions:
+        if _starts_sentence(gaps[i], i == 0):
+            continue
+        before = words[i - 1] if i > 0 and "\n" not in gaps[i] else None
+        after = words[i + 1] if i < last and "\n" not in gaps[i + 1] else None
+        context = names.get(words[i])
+        if context is None:
+            context = names[words[i]] = set()
+        if before:
+            context.add(before)
+        if after:
+            context.add(after)
+        if before and after:  # both neighbours together: evidence even when both are common words
+            context.add(f"{before} {after}")
     return names
 
 
@@ -178,7 +245,7 @@ def _is_name(word: str) -> bool:
     >>> _is_name("O’Brien"), _is_name("NATO"), _is_name("the")
     (True, False, False)
     """
-    return word[0].isupper() and any(c.islower() for c in word)
+    return word[0].isupper() and any(map(str.islower, word))
 
 
 def _same_up_to_convention(a: str, b: str) -> bool:
@@ -194,16 +261,20 @@ def _same_up_to_convention(a: str, b: str) -> bool:
     return key(a) == key(b)
 
 
-def _starts_sentence(paragraph: str, start: int) -> bool:
-    """Whether the word at `start` opens the paragraph or a sentence.
+def _starts_sentence(gap: str, opens_text: bool) -> bool:
+    """Whether a word opens its paragraph or a sentence, from the text between
+    it and the word before (`opens_text`: there is no word before).
 
-    >>> _starts_sentence("Yes. Then", 5), _starts_sentence("and Then", 4)
-    (True, False)
+    >>> _starts_sentence(". ", False), _starts_sentence(" ", False), _starts_sentence(" (", False)
+    (True, False, True)
+    >>> _starts_sentence("\\n", False), _starts_sentence("", True), _starts_sentence("* ", True)
+    (True, True, False)
     """
-    i = start - 1
-    while i >= 0 and paragraph[i].isspace():
-        i -= 1
-    return i < 0 or paragraph[i] in SENTENCE_OPENERS
+    _, newline, line = gap.rpartition("\n")  # only the part in the word's own paragraph
+    mark = line.rstrip()[-1:]
+    if mark:
+        return mark in SENTENCE_OPENERS
+    return opens_text or bool(newline)  # nothing before it in its paragraph; else a word (never an opener)
 
 
 def _deletions(word: str) -> set[str]:
