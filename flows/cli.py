@@ -232,7 +232,7 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--out", "-o", type=Path, required=True, metavar="DST", help="output folder")
     clean.add_argument("--config", type=Path, metavar="FILE", help="TOML file with any CleanConfig fields")
     clean.add_argument("--steps", metavar="A,B", help="comma-separated cleaners to run, in order (default: all)")
-    clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task (default 64)")
+    clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task, on average (default 64)")
     clean.add_argument("--rule-pack", type=Path, action="append", metavar="FILE",
                        help="an extra boilerplate rule pack (TOML); repeatable")
     clean.add_argument("--representatives-only", action="store_true", default=None,
@@ -245,7 +245,7 @@ def _parser() -> argparse.ArgumentParser:
                        "'presswash[dask]'), ray ('presswash[ray]'); the output is the same")
     clean.add_argument("--workers", type=int, metavar="N",
                        help="tasks run at once: threads or processes of this machine, or local Dask workers "
-                       "(default: the runner's own; processes and dask use one per core)")
+                       "(default: 2 threads, one process per core, 2 Dask workers)")
     clean.add_argument("--no-cache", action="store_true",
                        help="clean every batch again instead of reusing earlier runs' results")
     clean.add_argument("--cache-dir", type=Path, metavar="DIR",

@@ -29,7 +29,8 @@ class CleanConfig(BaseModel):
         default=list(DEFAULT_CHAIN),
         description=f"cleaners to run, in order; any of: {', '.join(STEPS)}",
     )
-    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, ge=1, le=100_000, description="documents per task")
+    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, ge=1, le=100_000, description="documents per task, on average: batches end at documents chosen by their ids, so "
+        "a new document does not shift the others (flows/batch.py)")
     rule_packs: list[Path] = Field(
         default_factory=list, description="extra boilerplate rule packs (TOML) to use besides the built-in ones"
     )
