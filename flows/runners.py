@@ -42,6 +42,10 @@ def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None 
     Traceback (most recent call last):
     ...
     flows.runners.TaskRunnerError: task_runner: --dask-address needs --task-runner dask, not threads
+    >>> build_task_runner("processes", workers=0)
+    Traceback (most recent call last):
+    ...
+    flows.runners.TaskRunnerError: workers: give 1 or more, not 0
     """
     if kind not in TASK_RUNNERS:
         raise TaskRunnerError(f"task_runner: unknown runner {kind!r}; choose from {', '.join(TASK_RUNNERS)}")
