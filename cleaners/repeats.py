@@ -20,8 +20,10 @@ quote style, punctuation and spacing do not hide a repeat.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 
 import regex
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from cleaners.edits import Edit, delete_paragraphs, paragraphs
@@ -121,15 +123,48 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
     [('repeated-paragraph', '\\nPutin met Xi in Samarkand on Thursday for talks on trade.\\n')]
     """
     spans = list(paragraphs(text))
-    words = [_words(p.group()) for p in spans]
-    sentences = [_sentences(p.group()) for p in spans]
+    sentences = _as_tokens([_sentences(p.group()) for p in spans])
+    # A sentence boundary is one space, so a paragraph's words are its sentences' words.
+    words = [_concat([words for _, _, words in parts]) for parts in sentences]
     doomed = _repeated_paragraphs([p.group() for p in spans], words, sentences)
     sentence_edits = _repeated_sentences(spans, sentences, doomed)
     return sorted(delete_paragraphs(text, doomed, STEP) + sentence_edits, key=lambda e: e.start)
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in WORD_RE.findall(text))
+# Words are compared as token strings: one character per distinct lower-cased
+# word of the document, the same character for the same word. rapidfuzz
+# compares strings many times faster than tuples of words (no word to hash on
+# each call), and every comparison made here (equality, length, Indel
+# similarity, slices, sets, containment of a run of words) gives the same
+# answer on either form. Code points start above the space and the newline,
+# which _joined and _contained_repeats put between tokens; a document with
+# more distinct words than code points keeps its words as tuples.
+FIRST_TOKEN = 0x100
+MAX_VOCABULARY = 0x110000 - FIRST_TOKEN
+
+
+def _as_tokens(sentences: list[list]) -> list[list]:
+    """The (start, end, words) sentences of each paragraph with their words
+    lower-cased, as token strings (see FIRST_TOKEN), or as tuples of words
+    when the document has too many distinct words.
+
+    >>> _as_tokens([_sentences("Rain. Rain fell.")])
+    [[(0, 5, 'Ā'), (6, 16, 'Āā')]]
+    """
+    written = dict.fromkeys(chain.from_iterable(words for parts in sentences for _, _, words in parts))
+    lowered = dict(zip(written, map(str.lower, written)))  # each spelling lower-cased once
+    vocabulary = dict.fromkeys(lowered.values())
+    if len(vocabulary) > MAX_VOCABULARY:
+        token, as_sequence = lowered, tuple
+    else:
+        code = dict(zip(vocabulary, map(chr, range(FIRST_TOKEN, FIRST_TOKEN + len(vocabulary)))))
+        token, as_sequence = {form: code[word] for form, word in lowered.items()}, "".join
+    return [[(start, end, as_sequence(map(token.__getitem__, words))) for start, end, words in parts] for parts in sentences]
+
+
+def _concat(pieces: list) -> str | tuple[str, ...]:
+    """Token strings or word tuples, one after another (pieces is not empty)."""
+    return "".join(pieces) if isinstance(pieces[0], str) else tuple(chain.from_iterable(pieces))
 
 
 def _repeated_paragraphs(
@@ -150,15 +185,41 @@ def _repeated_paragraphs(
             doomed[index] = (rule, REASONS[rule])
     for index in _headline_copies(words, sentences, texts):
         doomed.setdefault(index, ("repeated-headline", REASONS["repeated-headline"]))
-    earlier: list[tuple[int, str]] = []  # (word count, " w1 w2 ... ") of the paragraphs kept so far
-    for index, paragraph in enumerate(words):
-        if index in doomed:
-            continue
-        if _contained_in_earlier(paragraph, earlier):
-            doomed[index] = ("contained-repeat", REASONS["contained-repeat"])
-        else:
-            earlier.append((len(paragraph), _joined(paragraph)))
+    for index in _contained_repeats(words, doomed):
+        doomed[index] = ("contained-repeat", REASONS["contained-repeat"])
     return doomed
+
+
+def _contained_repeats(words: list, doomed: dict[int, tuple[str, str]]) -> list[int]:
+    """Paragraphs not doomed yet that repeat, word for word, part of a longer
+    earlier paragraph that stays (see MIN_CONTAINED_WORDS).
+
+    >>> _contained_repeats([tuple("abcdefgh"), tuple("cdefgh"), tuple("xcdefgh")], {0: ("near-repeat", "")})
+    []
+    >>> _contained_repeats([tuple("abcdefgh"), tuple("cdefgh"), tuple("xcdefgh")], {})
+    [1]
+    """
+    joined = [_joined(paragraph) for paragraph in words]
+    # Every paragraph, kept or not, one after another: a run of words found in
+    # none of the paragraphs before this one is in none of those kept (the
+    # newline between two keeps a run from spanning both). Most paragraphs
+    # repeat nothing, so one search rules them out before the paragraph by
+    # paragraph check below.
+    document = "\n".join(joined)
+    earlier: list[tuple[int, str]] = []  # (word count, " w1 w2 ... ") of the paragraphs kept so far
+    contained, start = [], 0
+    for index, paragraph in enumerate(words):
+        if index not in doomed:
+            if (
+                MIN_CONTAINED_WORDS <= len(paragraph) <= MAX_CONTAINED_WORDS
+                and document.find(joined[index], 0, start) >= 0
+                and any(count > len(paragraph) and joined[index] in other for count, other in earlier)
+            ):
+                contained.append(index)
+            else:
+                earlier.append((len(paragraph), joined[index]))
+        start += len(joined[index]) + 1
+    return contained
 
 
 def _headline_copies(words: list[tuple[str, ...]], sentences: list[list], texts: list[str]) -> list[int]:
@@ -206,7 +267,7 @@ def _repeated_sentences(
         repeated = [
             len(words) >= MIN_SENTENCE_WORDS
             and counts[words] < MIN_REFRAIN_COPIES
-            and any(_near_sentence(words, other) for other in earlier)
+            and _near_any(words, earlier, NEAR_SENTENCE_SIMILARITY)
             for _, _, words in parts
         ]
         kept_words = sum(len(words) for (_, _, words), r in zip(parts, repeated) if not r)
@@ -227,18 +288,18 @@ def _repeated_sentences(
     return edits
 
 
-def _sentences(paragraph: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, words) of each sentence of a paragraph.
+def _sentences(paragraph: str) -> list[tuple[int, int, list[str]]]:
+    """(start, end, words as written) of each sentence of a paragraph.
 
-    >>> [s[:2] for s in _sentences("One two. Three four.")]
-    [(0, 8), (9, 20)]
+    >>> _sentences("One two. Three four.")
+    [(0, 8, ['One', 'two']), (9, 20, ['Three', 'four'])]
     """
-    out, start = [], 0
+    bounds, start = [], 0
     for boundary in SENTENCE_END_RE.finditer(paragraph):
-        out.append((start, boundary.start(), _words(paragraph[start : boundary.start()])))
+        bounds.append((start, boundary.start()))
         start = boundary.end()
-    out.append((start, len(paragraph), _words(paragraph[start:])))
-    return out
+    bounds.append((start, len(paragraph)))
+    return [(start, end, WORD_RE.findall(paragraph, start, end)) for start, end in bounds]
 
 
 def _is_prose(paragraph: str, parts: list) -> bool:
@@ -306,23 +367,26 @@ def _merge_adjacent(edits: list[Edit]) -> list[Edit]:
     return out
 
 
-def _copy_groups(words: list[tuple[str, ...]]) -> list[list[int]]:
+def _copy_groups(words: list) -> list[list[int]]:
     """Paragraph indices grouped with their exact and near copies, first copy
     first. Each paragraph is compared with each group's first copy only."""
     groups: list[list[int]] = []
+    firsts: list = []  # the words of each group's first copy, in group order
     group_of: dict[int, list[int]] = {}
-    exact: dict[tuple[str, ...], list[int]] = {}
+    exact: dict = {}
     for index, paragraph in enumerate(words):
         if index and paragraph == words[index - 1] and len(paragraph) >= MIN_STUTTER_WORDS:
             group = group_of.get(index - 1)
             if group is None:
                 group = group_of[index - 1] = [index - 1]
                 groups.append(group)
+                firsts.append(paragraph)
         elif len(paragraph) >= MIN_REPEAT_WORDS:
-            group = exact.get(paragraph) or _near_group(paragraph, groups, words)
+            group = exact.get(paragraph) or _near_group(paragraph, groups, firsts)
             if group is None:
                 group = []
                 groups.append(group)
+                firsts.append(paragraph)
             exact.setdefault(paragraph, group)
         else:
             continue
@@ -331,17 +395,31 @@ def _copy_groups(words: list[tuple[str, ...]]) -> list[list[int]]:
     return [g for g in groups if len(g) > 1]
 
 
-def _near_group(paragraph, groups, words) -> list[int] | None:
-    """The first group whose first copy the paragraph nearly repeats. Groups
-    whose length rules the similarity out are skipped before any comparison."""
-    length = len(paragraph)
-    for group in groups:
-        other = len(words[group[0]])
-        if 2 * min(length, other) < NEAR_REPEAT_SIMILARITY * (length + other):
-            continue
-        if Indel.normalized_similarity(paragraph, words[group[0]], score_cutoff=NEAR_REPEAT_SIMILARITY):
-            return group
-    return None
+def _near_group(paragraph, groups: list[list[int]], firsts: list) -> list[int] | None:
+    """The first group whose first copy the paragraph nearly repeats.
+
+    One rapidfuzz call first tells whether any first copy comes near (most
+    paragraphs repeat none); only then are they compared one by one, in
+    order, for the first. Lengths that rule the similarity out need no
+    screen of their own: Indel similarity never exceeds 2 * min / (a + b).
+    """
+    if not _near_any(paragraph, firsts, NEAR_REPEAT_SIMILARITY):
+        return None
+    return next(
+        group
+        for group, first in zip(groups, firsts)
+        if Indel.normalized_similarity(paragraph, first, score_cutoff=NEAR_REPEAT_SIMILARITY)
+    )
+
+
+def _near_any(words, others: list, similarity: float) -> bool:
+    """Whether any of `others` has at least `similarity` with `words` (Indel
+    ratio), in one rapidfuzz call.
+
+    >>> _near_any("abcdefghij", ["klmnopqrst", "abcdefghiX"], 0.85), _near_any("abcdefghij", [], 0.85)
+    (True, False)
+    """
+    return process.extractOne(words, others, scorer=Indel.normalized_similarity, score_cutoff=similarity) is not None
 
 
 def _is_refrain(group: list[int], words: list[tuple[str, ...]]) -> bool:
@@ -363,13 +441,6 @@ def _neighbour_repeats(words: list[tuple[str, ...]], first: int, index: int, ste
     if not (0 <= a < len(words) and 0 <= b < len(words)) or len(words[a]) < MIN_REPEAT_WORDS:
         return False
     return words[a] == words[b] or _near_sentence(words[a], words[b])
-
-
-def _contained_in_earlier(paragraph: tuple[str, ...], earlier: list[tuple[int, str]]) -> bool:
-    if not MIN_CONTAINED_WORDS <= len(paragraph) <= MAX_CONTAINED_WORDS:
-        return False
-    needle = _joined(paragraph)
-    return any(count > len(paragraph) and needle in joined for count, joined in earlier)
 
 
 def _joined(words: tuple[str, ...]) -> str:
