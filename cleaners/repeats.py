@@ -123,9 +123,7 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
     [('repeated-paragraph', '\\nPutin met Xi in Samarkand on Thursday for talks on trade.\\n')]
     """
     spans = list(paragraphs(text))
-    sentences = _as_tokens([_sentences(p.group()) for p in spans])
-    # A sentence boundary is one space, so a paragraph's words are its sentences' words.
-    words = [_concat([words for _, _, words in parts]) for parts in sentences]
+    sentences, words = _as_tokens([_sentences(p.group()) for p in spans])
     doomed = _repeated_paragraphs([p.group() for p in spans], words, sentences)
     sentence_edits = _repeated_sentences(spans, sentences, doomed)
     return sorted(delete_paragraphs(text, doomed, STEP) + sentence_edits, key=lambda e: e.start)
@@ -143,28 +141,48 @@ FIRST_TOKEN = 0x100
 MAX_VOCABULARY = 0x110000 - FIRST_TOKEN
 
 
-def _as_tokens(sentences: list[list]) -> list[list]:
+def _as_tokens(sentences: list[list]) -> tuple[list[list], list]:
     """The (start, end, words) sentences of each paragraph with their words
     lower-cased, as token strings (see FIRST_TOKEN), or as tuples of words
-    when the document has too many distinct words.
+    when the document has too many distinct words; and each paragraph's words
+    in the same form (a sentence boundary is one space, so a paragraph's words
+    are its sentences' words).
 
     >>> _as_tokens([_sentences("Rain. Rain fell.")])
-    [[(0, 5, 'Ā'), (6, 16, 'Āā')]]
+    ([[(0, 5, 'Ā'), (6, 16, 'Āā')]], ['ĀĀā'])
     """
-    written = dict.fromkeys(chain.from_iterable(words for parts in sentences for _, _, words in parts))
-    lowered = dict(zip(written, map(str.lower, written)))  # each spelling lower-cased once
-    vocabulary = dict.fromkeys(lowered.values())
+    lowered = _lower_each(list(chain.from_iterable(words for parts in sentences for _, _, words in parts)))
+    vocabulary = dict.fromkeys(lowered)
     if len(vocabulary) > MAX_VOCABULARY:
-        token, as_sequence = lowered, tuple
+        document = tuple(lowered)
     else:
-        code = dict(zip(vocabulary, map(chr, range(FIRST_TOKEN, FIRST_TOKEN + len(vocabulary)))))
-        token, as_sequence = {form: code[word] for form, word in lowered.items()}, "".join
-    return [[(start, end, as_sequence(map(token.__getitem__, words))) for start, end, words in parts] for parts in sentences]
+        token = dict(zip(vocabulary, map(chr, range(FIRST_TOKEN, FIRST_TOKEN + len(vocabulary)))))
+        document = "".join(map(token.__getitem__, lowered))
+    # Hand the document's words back sentence by sentence, paragraph by paragraph.
+    out, paragraph_words, at = [], [], 0
+    for parts in sentences:
+        start = at
+        out.append([])
+        for begin, end, words in parts:
+            out[-1].append((begin, end, document[at : at + len(words)]))
+            at += len(words)
+        paragraph_words.append(document[start:at])
+    return out, paragraph_words
 
 
-def _concat(pieces: list) -> str | tuple[str, ...]:
-    """Token strings or word tuples, one after another (pieces is not empty)."""
-    return "".join(pieces) if isinstance(pieces[0], str) else tuple(chain.from_iterable(pieces))
+def _lower_each(words: list[str]) -> list[str]:
+    """Each word lower-cased, in one str.lower call instead of one per word.
+
+    The same as [w.lower() for w in words]: words hold no space and no word
+    character lowers to one, so splitting at the spaces gives the words back;
+    and the one mapping that depends on the letters around (final sigma)
+    looks no further than the word, since a space is neither cased nor
+    case-ignorable.
+
+    >>> _lower_each(["ΟΔΟΣ", "İstanbul", "Σ"])
+    ['οδος', 'i̇stanbul', 'σ']
+    """
+    return " ".join(words).lower().split(" ") if words else []
 
 
 def _repeated_paragraphs(
@@ -259,10 +277,11 @@ def _repeated_sentences(
     and a one-sentence paragraph that restates an earlier sentence.
     """
     counts = Counter(words for parts in sentences for _, _, words in parts if len(words) >= MIN_SENTENCE_WORDS)
-    earlier: list[tuple[str, ...]] = []
+    earlier: list = []  # the long sentences of the prose kept so far
+    earlier_by_length: dict[int, list] = {}  # the same with their sets of words, by word count
     edits = []
     for index, parts in enumerate(sentences):
-        if index in doomed:
+        if index in doomed or not _has_long_sentence(parts):
             continue
         repeated = [
             len(words) >= MIN_SENTENCE_WORDS
@@ -277,14 +296,17 @@ def _repeated_sentences(
         if (
             len(parts) == 1
             and PROSE_END_RE.search(spans[index].group())  # not a tweet embed ("... pic.twitter.com/x — @who Nov 20")
-            and any(_restates(parts[0][2], other) for other in earlier)
+            and _restates_any(parts[0][2], earlier_by_length)
         ):
             doomed[index] = ("restated-paragraph", REASONS["restated-paragraph"])
             continue
         if any(repeated):
             edits += _cut_sentences(spans[index], parts, repeated)
         if _is_prose(spans[index].group(), parts):
-            earlier += [words for (_, _, words), r in zip(parts, repeated) if not r and len(words) >= MIN_SENTENCE_WORDS]
+            for (_, _, words), r in zip(parts, repeated):
+                if not r and len(words) >= MIN_SENTENCE_WORDS:
+                    earlier.append(words)
+                    earlier_by_length.setdefault(len(words), []).append((words, set(words)))
     return edits
 
 
@@ -294,12 +316,11 @@ def _sentences(paragraph: str) -> list[tuple[int, int, list[str]]]:
     >>> _sentences("One two. Three four.")
     [(0, 8, ['One', 'two']), (9, 20, ['Three', 'four'])]
     """
-    bounds, start = [], 0
-    for boundary in SENTENCE_END_RE.finditer(paragraph):
-        bounds.append((start, boundary.start()))
-        start = boundary.end()
-    bounds.append((start, len(paragraph)))
-    return [(start, end, WORD_RE.findall(paragraph, start, end)) for start, end in bounds]
+    out, start = [], 0
+    for sentence in SENTENCE_END_RE.split(paragraph):
+        out.append((start, start + len(sentence), WORD_RE.findall(sentence)))
+        start += len(sentence) + 1  # a boundary is one space
+    return out
 
 
 def _is_prose(paragraph: str, parts: list) -> bool:
@@ -316,6 +337,30 @@ def _is_prose(paragraph: str, parts: list) -> bool:
 def _near_sentence(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return _lengths_allow(len(a), len(b), NEAR_SENTENCE_SIMILARITY) and bool(
         Indel.normalized_similarity(a, b, score_cutoff=NEAR_SENTENCE_SIMILARITY)
+    )
+
+
+def _has_long_sentence(parts: list) -> bool:
+    """Whether a paragraph has a sentence of MIN_SENTENCE_WORDS words or more.
+
+    One that has none needs no look at the sentence level: shorter sentences
+    are never compared, and none restates an earlier one (those have
+    MIN_SENTENCE_WORDS words, a restatement more), so there is nothing to cut
+    and nothing to remember.
+    """
+    return any(len(words) >= MIN_SENTENCE_WORDS for _, _, words in parts)
+
+
+def _restates_any(sentence, earlier_by_length: dict[int, list]) -> bool:
+    """Whether `sentence` restates any earlier sentence (word count ->
+    [(words, set of words)]). Only the lengths _restates allows are looked
+    at (a clause, up to MAX_RESTATED_ADDED_WORDS words, shorter than the
+    sentence), and its cheap test is made first with each set built once."""
+    distinct = set(sentence)
+    return any(
+        len(other_distinct & distinct) >= NEAR_REPEAT_SIMILARITY * len(other_distinct) - 1 and _restates(sentence, other)
+        for length in range(len(sentence) - MAX_RESTATED_ADDED_WORDS, len(sentence))
+        for other, other_distinct in earlier_by_length.get(length, ())
     )
 
 
@@ -419,7 +464,7 @@ def _near_any(words, others: list, similarity: float) -> bool:
     >>> _near_any("abcdefghij", ["klmnopqrst", "abcdefghiX"], 0.85), _near_any("abcdefghij", [], 0.85)
     (True, False)
     """
-    return process.extractOne(words, others, scorer=Indel.normalized_similarity, score_cutoff=similarity) is not None
+    return bool(others) and process.extractOne(words, others, scorer=Indel.normalized_similarity, score_cutoff=similarity) is not None
 
 
 def _is_refrain(group: list[int], words: list[tuple[str, ...]]) -> bool:

@@ -19,8 +19,11 @@ from cleaners.repeats import (
     _as_tokens,
     _contained_repeats,
     _joined,
+    _lower_each,
     _near_any,
     _near_group,
+    _restates,
+    _restates_any,
     _sentences,
     dedupe_paragraphs,
 )
@@ -52,23 +55,41 @@ def word_tuples(text: str) -> list[tuple[str, ...]]:
     return [tuple(w.lower() for w in repeats.WORD_RE.findall(p.group())) for p in repeats.paragraphs(text)]
 
 
+def same_edits_without(name: str, value, text: str) -> None:
+    """dedupe_paragraphs gives the same edits with repeats.<name> set to `value`."""
+    expected = dedupe_paragraphs(text)
+    saved = getattr(repeats, name)
+    setattr(repeats, name, value)
+    try:
+        assert dedupe_paragraphs(text) == expected
+    finally:
+        setattr(repeats, name, saved)
+
+
 @FAST
 @given(documents())
 def test_token_strings_and_word_tuples_give_the_same_edits(text):
-    with_tokens = dedupe_paragraphs(text)
-    saved = repeats.MAX_VOCABULARY
-    repeats.MAX_VOCABULARY = 0  # every document "too large": words stay tuples
-    try:
-        assert dedupe_paragraphs(text) == with_tokens
-    finally:
-        repeats.MAX_VOCABULARY = saved
+    same_edits_without("MAX_VOCABULARY", 0, text)  # every document "too large": words stay tuples
+
+
+@FAST
+@given(documents())
+def test_looking_at_the_sentences_of_every_paragraph_gives_the_same_edits(text):
+    same_edits_without("_has_long_sentence", lambda parts: True, text)
+
+
+@FAST
+@given(st.lists(st.sampled_from(["ΟΔΟΣ", "Σ", "ΣΑ", "İ", "ẞ", "ǅ", "ﬃ", "Ⅻ", "e\u0301", "ΑΣ\u0301", "ᾼ", "x"]).map("".join), max_size=6))
+def test_lower_each_is_lower_word_by_word(words):
+    assert _lower_each(words) == [w.lower() for w in words]
 
 
 @FAST
 @given(documents())
 def test_tokens_are_the_lower_cased_words_one_character_each(text):
     sentences = [_sentences(p.group()) for p in repeats.paragraphs(text)]
-    tokens = _as_tokens(sentences)
+    tokens, paragraph_tokens = _as_tokens(sentences)
+    assert paragraph_tokens == ["".join(token for _, _, token in parts) for parts in tokens]
     pairs = {}
     for parts, token_parts in zip(sentences, tokens):
         for (_, _, words), (_, _, token) in zip(parts, token_parts):
@@ -122,3 +143,30 @@ def test_contained_repeats_are_those_the_plain_loop_finds(text, doomed):
         else:
             earlier.append((len(paragraph), needle))
     assert _contained_repeats(words, doomed) == expected
+
+
+@st.composite
+def restatements(draw) -> list[str]:
+    """Sentences (a letter a word), later ones often an earlier one with a
+    word changed and a clause added before or after it."""
+    words = st.lists(st.sampled_from("abcdefghij"), min_size=1, max_size=20).map("".join)
+    sentences = [draw(st.lists(st.sampled_from("abcdefghij"), min_size=10, max_size=30).map("".join))]
+    for _ in range(draw(st.integers(0, 8))):
+        if draw(st.booleans()):
+            sentences.append(draw(words))
+            continue
+        other = list(draw(st.sampled_from(sentences)))
+        other[draw(st.integers(0, len(other) - 1))] = draw(st.sampled_from("abcdefghij"))
+        clause = draw(words)
+        sentences.append(clause + "".join(other) if draw(st.booleans()) else "".join(other) + clause)
+    return sentences
+
+
+@FAST
+@given(restatements())
+def test_restates_any_is_any_restates(sentences):
+    for index, sentence in enumerate(sentences):
+        by_length = {}
+        for other in sentences[:index]:
+            by_length.setdefault(len(other), []).append((other, set(other)))
+        assert _restates_any(sentence, by_length) == any(_restates(sentence, other) for other in sentences[:index])
