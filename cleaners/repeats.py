@@ -194,11 +194,12 @@ def _repeated_paragraphs(
         if _is_refrain(group, words):
             continue
         first = words[group[0]]
+        block = _spread_out(group)  # would be a refrain, but its neighbours repeat too
         for index in group[1:]:
             rule = "repeated-paragraph" if words[index] == first else "near-repeat"
             if rule == "near-repeat" and _adds_a_sentence(sentences[index], first, texts[index]):
                 continue
-            if _spread_out(group):  # would be a refrain, but its neighbours repeat too
+            if block:
                 rule = "repeated-block"
             doomed[index] = (rule, REASONS[rule])
     for index in _headline_copies(words, sentences, texts):
