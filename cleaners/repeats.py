@@ -139,9 +139,11 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
 # more distinct words than code points keeps its words as tuples.
 FIRST_TOKEN = 0x100
 MAX_VOCABULARY = 0x110000 - FIRST_TOKEN
+# The lower-cased words of a sentence or paragraph, in one of those two forms.
+Words = str | tuple[str, ...]
 
 
-def _as_tokens(sentences: list[list]) -> tuple[list[list], list]:
+def _as_tokens(sentences: list[list]) -> tuple[list[list], list[Words]]:
     """The (start, end, words) sentences of each paragraph with their words
     lower-cased, as token strings (see FIRST_TOKEN), or as tuples of words
     when the document has too many distinct words; and each paragraph's words
@@ -186,7 +188,7 @@ def _lower_each(words: list[str]) -> list[str]:
 
 
 def _repeated_paragraphs(
-    texts: list[str], words: list[tuple[str, ...]], sentences: list[list]
+    texts: list[str], words: list[Words], sentences: list[list]
 ) -> dict[int, tuple[str, str]]:
     """Paragraph index -> (rule, reason) for whole paragraphs that repeat."""
     doomed = {}
@@ -209,7 +211,7 @@ def _repeated_paragraphs(
     return doomed
 
 
-def _contained_repeats(words: list, doomed: dict[int, tuple[str, str]]) -> list[int]:
+def _contained_repeats(words: list[Words], doomed: dict[int, tuple[str, str]]) -> list[int]:
     """Paragraphs not doomed yet that repeat, word for word, part of a longer
     earlier paragraph that stays (see MIN_CONTAINED_WORDS).
 
@@ -241,7 +243,7 @@ def _contained_repeats(words: list, doomed: dict[int, tuple[str, str]]) -> list[
     return contained
 
 
-def _headline_copies(words: list[tuple[str, ...]], sentences: list[list], texts: list[str]) -> list[int]:
+def _headline_copies(words: list[Words], sentences: list[list], texts: list[str]) -> list[int]:
     """Paragraphs among the first few after the headline that repeat it (and
     add no sentence of their own)."""
     if not words or not MIN_HEADLINE_WORDS <= len(words[0]) <= MAX_HEADLINE_WORDS or len(sentences[0]) > 1:
@@ -258,7 +260,7 @@ def _headline_copies(words: list[tuple[str, ...]], sentences: list[list], texts:
     ]
 
 
-def _adds_a_sentence(parts: list, first: tuple[str, ...], paragraph: str) -> bool:
+def _adds_a_sentence(parts: list, first: Words, paragraph: str) -> bool:
     """Whether a near copy of `first` holds a sentence that `first` lacks (a
     credit such as "Photo: AP" does not end like a sentence and does not count)."""
     for start, end, words in parts:
@@ -278,7 +280,7 @@ def _repeated_sentences(
     and a one-sentence paragraph that restates an earlier sentence.
     """
     counts = Counter(words for parts in sentences for _, _, words in parts if len(words) >= MIN_SENTENCE_WORDS)
-    earlier: list = []  # the long sentences of the prose kept so far
+    earlier: list[Words] = []  # the long sentences of the prose kept so far
     earlier_by_length: dict[int, list] = {}  # the same with their sets of words, by word count
     edits = []
     for index, parts in enumerate(sentences):
@@ -335,7 +337,7 @@ def _is_prose(paragraph: str, parts: list) -> bool:
     return len(parts) > 1 and bool(PROSE_END_RE.search(paragraph)) and not LIST_ITEM_RE.match(paragraph)
 
 
-def _near_sentence(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def _near_sentence(a: Words, b: Words) -> bool:
     return _lengths_allow(len(a), len(b), NEAR_SENTENCE_SIMILARITY) and bool(
         Indel.normalized_similarity(a, b, score_cutoff=NEAR_SENTENCE_SIMILARITY)
     )
@@ -352,7 +354,7 @@ def _has_long_sentence(parts: list) -> bool:
     return any(len(words) >= MIN_SENTENCE_WORDS for _, _, words in parts)
 
 
-def _restates_any(sentence, earlier_by_length: dict[int, list]) -> bool:
+def _restates_any(sentence: Words, earlier_by_length: dict[int, list]) -> bool:
     """Whether `sentence` restates any earlier sentence (word count ->
     [(words, set of words)]). Only the lengths _restates allows are looked
     at (a clause, up to MAX_RESTATED_ADDED_WORDS words, shorter than the
@@ -365,7 +367,7 @@ def _restates_any(sentence, earlier_by_length: dict[int, list]) -> bool:
     )
 
 
-def _restates(sentence: tuple[str, ...], other: tuple[str, ...]) -> bool:
+def _restates(sentence: Words, other: Words) -> bool:
     """Whether `sentence` holds a near copy of `other` (contiguous words) that
     is at least MIN_RESTATED_SHARE of it."""
     if len(other) < MIN_RESTATED_WORDS or not len(other) < len(sentence) <= len(other) + MAX_RESTATED_ADDED_WORDS:
@@ -413,13 +415,13 @@ def _merge_adjacent(edits: list[Edit]) -> list[Edit]:
     return out
 
 
-def _copy_groups(words: list) -> list[list[int]]:
+def _copy_groups(words: list[Words]) -> list[list[int]]:
     """Paragraph indices grouped with their exact and near copies, first copy
     first. Each paragraph is compared with each group's first copy only."""
     groups: list[list[int]] = []
-    firsts: list = []  # the words of each group's first copy, in group order
+    firsts: list[Words] = []  # the words of each group's first copy, in group order
     group_of: dict[int, list[int]] = {}
-    exact: dict = {}
+    exact: dict[Words, list[int]] = {}
     for index, paragraph in enumerate(words):
         if index and paragraph == words[index - 1] and len(paragraph) >= MIN_STUTTER_WORDS:
             group = group_of.get(index - 1)
@@ -441,7 +443,7 @@ def _copy_groups(words: list) -> list[list[int]]:
     return [g for g in groups if len(g) > 1]
 
 
-def _near_group(paragraph, groups: list[list[int]], firsts: list) -> list[int] | None:
+def _near_group(paragraph: Words, groups: list[list[int]], firsts: list[Words]) -> list[int] | None:
     """The first group whose first copy the paragraph nearly repeats.
 
     One rapidfuzz call first tells whether any first copy comes near (most
@@ -458,7 +460,7 @@ def _near_group(paragraph, groups: list[list[int]], firsts: list) -> list[int] |
     )
 
 
-def _near_any(words, others: list, similarity: float) -> bool:
+def _near_any(words: Words, others: list[Words], similarity: float) -> bool:
     """Whether any of `others` has at least `similarity` with `words` (Indel
     ratio), in one rapidfuzz call.
 
@@ -468,7 +470,7 @@ def _near_any(words, others: list, similarity: float) -> bool:
     return bool(others) and process.extractOne(words, others, scorer=Indel.normalized_similarity, score_cutoff=similarity) is not None
 
 
-def _is_refrain(group: list[int], words: list[tuple[str, ...]]) -> bool:
+def _is_refrain(group: list[int], words: list[Words]) -> bool:
     """Three or more copies with other paragraphs between them, unless a
     neighbour of each copy repeats too: then the extractor gave a run of
     paragraphs several times (a refrain is followed by a different answer)."""
@@ -482,15 +484,16 @@ def _spread_out(group: list[int]) -> bool:
     return len(group) >= MIN_REFRAIN_COPIES and any(b - a > 1 for a, b in zip(group, group[1:]))
 
 
-def _neighbour_repeats(words: list[tuple[str, ...]], first: int, index: int, step: int) -> bool:
+def _neighbour_repeats(words: list[Words], first: int, index: int, step: int) -> bool:
     a, b = first + step, index + step
     if not (0 <= a < len(words) and 0 <= b < len(words)) or len(words[a]) < MIN_REPEAT_WORDS:
         return False
     return words[a] == words[b] or _near_sentence(words[a], words[b])
 
 
-def _joined(words: tuple[str, ...]) -> str:
-    """Words as one string with a space at each end, for whole-word containment."""
+def _joined(words: Words) -> str:
+    """Words as one string with a space at each end, for whole-word containment
+    (a token string joins the same way: no token is a space)."""
     return " " + " ".join(words) + " "
 
 
