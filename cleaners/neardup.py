@@ -41,6 +41,9 @@ NEAR_DUPLICATE_JACCARD = 0.35
 # Lines shorter than this are left out of the signature: navigation, bylines
 # and share buttons that one site repeats under every article.
 MIN_LINE_WORDS = 8
+# ... which takes at least this many characters (a character per word and one
+# between each two), so shorter lines are passed over without looking for words.
+MIN_LINE_CHARS = 2 * MIN_LINE_WORDS - 1
 # A document with fewer shingles than this is too short to call a copy of
 # anything (an empty page would match every other empty page).
 MIN_SHINGLES = 20
@@ -66,10 +69,15 @@ def shingles(text: str) -> set[bytes]:
     """
     out: set[bytes] = set()
     for line in text.splitlines():
-        words = [w.lower() for w in WORD_RE.findall(line)]
+        if len(line) < MIN_LINE_CHARS:
+            continue
+        words = WORD_RE.findall(line)
         if len(words) < MIN_LINE_WORDS:
             continue
-        out.update(" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1))
+        encoded = list(map(str.encode, map(str.lower, words)))
+        # Each run of SHINGLE_WORDS neighbours, joined by spaces ("a b c" is
+        # the encoding of the words joined, as UTF-8 encodes piece by piece).
+        out.update(map(b" ".join, zip(*(encoded[k:] for k in range(SHINGLE_WORDS)))))
     return out
 
 
@@ -86,8 +94,10 @@ def signature(text: str) -> np.ndarray | None:
     # 8 bytes of blake2b per shingle: stable across runs and platforms (unlike hash()).
     x = np.frombuffer(b"".join(hashlib.blake2b(g, digest_size=8).digest() for g in grams), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        hashed = (x[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
-    return hashed.min(axis=0).astype(np.uint32)
+        hashed = np.multiply.outer(x, _A)
+        hashed += _B
+    # The shift is monotone, so the minimum is taken before it, on one row.
+    return (hashed.min(axis=0) >> np.uint64(32)).astype(np.uint32)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

@@ -20,8 +20,10 @@ quote style, punctuation and spacing do not hide a repeat.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 
 import regex
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from cleaners.edits import Edit, delete_paragraphs, paragraphs
@@ -121,19 +123,72 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
     [('repeated-paragraph', '\\nPutin met Xi in Samarkand on Thursday for talks on trade.\\n')]
     """
     spans = list(paragraphs(text))
-    words = [_words(p.group()) for p in spans]
-    sentences = [_sentences(p.group()) for p in spans]
+    sentences, words = _as_tokens([_sentences(p.group()) for p in spans])
     doomed = _repeated_paragraphs([p.group() for p in spans], words, sentences)
     sentence_edits = _repeated_sentences(spans, sentences, doomed)
     return sorted(delete_paragraphs(text, doomed, STEP) + sentence_edits, key=lambda e: e.start)
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in WORD_RE.findall(text))
+# Words are compared as token strings: one character per distinct lower-cased
+# word of the document, the same character for the same word. rapidfuzz
+# compares strings many times faster than tuples of words (no word to hash on
+# each call), and every comparison made here (equality, length, Indel
+# similarity, slices, sets, containment of a run of words) gives the same
+# answer on either form. Code points start above the space and the newline,
+# which _joined and _contained_repeats put between tokens; a document with
+# more distinct words than code points keeps its words as tuples.
+FIRST_TOKEN = 0x100
+MAX_VOCABULARY = 0x110000 - FIRST_TOKEN
+# The lower-cased words of a sentence or paragraph, in one of those two forms.
+Words = str | tuple[str, ...]
+
+
+def _as_tokens(sentences: list[list]) -> tuple[list[list], list[Words]]:
+    """The (start, end, words) sentences of each paragraph with their words
+    lower-cased, as token strings (see FIRST_TOKEN), or as tuples of words
+    when the document has too many distinct words; and each paragraph's words
+    in the same form (a sentence boundary is one space, so a paragraph's words
+    are its sentences' words).
+
+    >>> _as_tokens([_sentences("Rain. Rain fell.")])
+    ([[(0, 5, 'Ā'), (6, 16, 'Āā')]], ['ĀĀā'])
+    """
+    lowered = _lower_each(list(chain.from_iterable(words for parts in sentences for _, _, words in parts)))
+    vocabulary = dict.fromkeys(lowered)
+    if len(vocabulary) > MAX_VOCABULARY:
+        document = tuple(lowered)
+    else:
+        token = dict(zip(vocabulary, map(chr, range(FIRST_TOKEN, FIRST_TOKEN + len(vocabulary)))))
+        document = "".join(map(token.__getitem__, lowered))
+    # Hand the document's words back sentence by sentence, paragraph by paragraph.
+    out, paragraph_words, at = [], [], 0
+    for parts in sentences:
+        start = at
+        out.append([])
+        for begin, end, words in parts:
+            out[-1].append((begin, end, document[at : at + len(words)]))
+            at += len(words)
+        paragraph_words.append(document[start:at])
+    return out, paragraph_words
+
+
+def _lower_each(words: list[str]) -> list[str]:
+    """Each word lower-cased, in one str.lower call instead of one per word.
+
+    The same as [w.lower() for w in words]: words hold no space and no word
+    character lowers to one, so splitting at the spaces gives the words back;
+    and the one mapping that depends on the letters around (final sigma)
+    looks no further than the word, since a space is neither cased nor
+    case-ignorable.
+
+    >>> _lower_each(["ΟΔΟΣ", "İstanbul", "Σ"])
+    ['οδος', 'i̇stanbul', 'σ']
+    """
+    return " ".join(words).lower().split(" ") if words else []
 
 
 def _repeated_paragraphs(
-    texts: list[str], words: list[tuple[str, ...]], sentences: list[list]
+    texts: list[str], words: list[Words], sentences: list[list]
 ) -> dict[int, tuple[str, str]]:
     """Paragraph index -> (rule, reason) for whole paragraphs that repeat."""
     doomed = {}
@@ -141,27 +196,54 @@ def _repeated_paragraphs(
         if _is_refrain(group, words):
             continue
         first = words[group[0]]
+        block = _spread_out(group)  # would be a refrain, but its neighbours repeat too
         for index in group[1:]:
             rule = "repeated-paragraph" if words[index] == first else "near-repeat"
             if rule == "near-repeat" and _adds_a_sentence(sentences[index], first, texts[index]):
                 continue
-            if _spread_out(group):  # would be a refrain, but its neighbours repeat too
+            if block:
                 rule = "repeated-block"
             doomed[index] = (rule, REASONS[rule])
     for index in _headline_copies(words, sentences, texts):
         doomed.setdefault(index, ("repeated-headline", REASONS["repeated-headline"]))
-    earlier: list[tuple[int, str]] = []  # (word count, " w1 w2 ... ") of the paragraphs kept so far
-    for index, paragraph in enumerate(words):
-        if index in doomed:
-            continue
-        if _contained_in_earlier(paragraph, earlier):
-            doomed[index] = ("contained-repeat", REASONS["contained-repeat"])
-        else:
-            earlier.append((len(paragraph), _joined(paragraph)))
+    for index in _contained_repeats(words, doomed):
+        doomed[index] = ("contained-repeat", REASONS["contained-repeat"])
     return doomed
 
 
-def _headline_copies(words: list[tuple[str, ...]], sentences: list[list], texts: list[str]) -> list[int]:
+def _contained_repeats(words: list[Words], doomed: dict[int, tuple[str, str]]) -> list[int]:
+    """Paragraphs not doomed yet that repeat, word for word, part of a longer
+    earlier paragraph that stays (see MIN_CONTAINED_WORDS).
+
+    >>> _contained_repeats([tuple("abcdefgh"), tuple("cdefgh"), tuple("xcdefgh")], {0: ("near-repeat", "")})
+    []
+    >>> _contained_repeats([tuple("abcdefgh"), tuple("cdefgh"), tuple("xcdefgh")], {})
+    [1]
+    """
+    joined = [_joined(paragraph) for paragraph in words]
+    # Every paragraph, kept or not, one after another: a run of words found in
+    # none of the paragraphs before this one is in none of those kept (the
+    # newline between two keeps a run from spanning both). Most paragraphs
+    # repeat nothing, so one search rules them out before the paragraph by
+    # paragraph check below.
+    document = "\n".join(joined)
+    earlier: list[tuple[int, str]] = []  # (word count, " w1 w2 ... ") of the paragraphs kept so far
+    contained, start = [], 0
+    for index, paragraph in enumerate(words):
+        if index not in doomed:
+            if (
+                MIN_CONTAINED_WORDS <= len(paragraph) <= MAX_CONTAINED_WORDS
+                and document.find(joined[index], 0, start) >= 0
+                and any(count > len(paragraph) and joined[index] in other for count, other in earlier)
+            ):
+                contained.append(index)
+            else:
+                earlier.append((len(paragraph), joined[index]))
+        start += len(joined[index]) + 1
+    return contained
+
+
+def _headline_copies(words: list[Words], sentences: list[list], texts: list[str]) -> list[int]:
     """Paragraphs among the first few after the headline that repeat it (and
     add no sentence of their own)."""
     if not words or not MIN_HEADLINE_WORDS <= len(words[0]) <= MAX_HEADLINE_WORDS or len(sentences[0]) > 1:
@@ -178,7 +260,7 @@ def _headline_copies(words: list[tuple[str, ...]], sentences: list[list], texts:
     ]
 
 
-def _adds_a_sentence(parts: list, first: tuple[str, ...], paragraph: str) -> bool:
+def _adds_a_sentence(parts: list, first: Words, paragraph: str) -> bool:
     """Whether a near copy of `first` holds a sentence that `first` lacks (a
     credit such as "Photo: AP" does not end like a sentence and does not count)."""
     for start, end, words in parts:
@@ -198,15 +280,16 @@ def _repeated_sentences(
     and a one-sentence paragraph that restates an earlier sentence.
     """
     counts = Counter(words for parts in sentences for _, _, words in parts if len(words) >= MIN_SENTENCE_WORDS)
-    earlier: list[tuple[str, ...]] = []
+    earlier: list[Words] = []  # the long sentences of the prose kept so far
+    earlier_by_length: dict[int, list] = {}  # the same with their sets of words, by word count
     edits = []
     for index, parts in enumerate(sentences):
-        if index in doomed:
+        if index in doomed or not _has_long_sentence(parts):
             continue
         repeated = [
             len(words) >= MIN_SENTENCE_WORDS
             and counts[words] < MIN_REFRAIN_COPIES
-            and any(_near_sentence(words, other) for other in earlier)
+            and _near_any(words, earlier, NEAR_SENTENCE_SIMILARITY)
             for _, _, words in parts
         ]
         kept_words = sum(len(words) for (_, _, words), r in zip(parts, repeated) if not r)
@@ -216,28 +299,30 @@ def _repeated_sentences(
         if (
             len(parts) == 1
             and PROSE_END_RE.search(spans[index].group())  # not a tweet embed ("... pic.twitter.com/x — @who Nov 20")
-            and any(_restates(parts[0][2], other) for other in earlier)
+            and _restates_any(parts[0][2], earlier_by_length)
         ):
             doomed[index] = ("restated-paragraph", REASONS["restated-paragraph"])
             continue
         if any(repeated):
             edits += _cut_sentences(spans[index], parts, repeated)
         if _is_prose(spans[index].group(), parts):
-            earlier += [words for (_, _, words), r in zip(parts, repeated) if not r and len(words) >= MIN_SENTENCE_WORDS]
+            for (_, _, words), r in zip(parts, repeated):
+                if not r and len(words) >= MIN_SENTENCE_WORDS:
+                    earlier.append(words)
+                    earlier_by_length.setdefault(len(words), []).append((words, set(words)))
     return edits
 
 
-def _sentences(paragraph: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, words) of each sentence of a paragraph.
+def _sentences(paragraph: str) -> list[tuple[int, int, list[str]]]:
+    """(start, end, words as written) of each sentence of a paragraph.
 
-    >>> [s[:2] for s in _sentences("One two. Three four.")]
-    [(0, 8), (9, 20)]
+    >>> _sentences("One two. Three four.")
+    [(0, 8, ['One', 'two']), (9, 20, ['Three', 'four'])]
     """
     out, start = [], 0
-    for boundary in SENTENCE_END_RE.finditer(paragraph):
-        out.append((start, boundary.start(), _words(paragraph[start : boundary.start()])))
-        start = boundary.end()
-    out.append((start, len(paragraph), _words(paragraph[start:])))
+    for sentence in SENTENCE_END_RE.split(paragraph):
+        out.append((start, start + len(sentence), WORD_RE.findall(sentence)))
+        start += len(sentence) + 1  # a boundary is one space
     return out
 
 
@@ -252,13 +337,37 @@ def _is_prose(paragraph: str, parts: list) -> bool:
     return len(parts) > 1 and bool(PROSE_END_RE.search(paragraph)) and not LIST_ITEM_RE.match(paragraph)
 
 
-def _near_sentence(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def _near_sentence(a: Words, b: Words) -> bool:
     return _lengths_allow(len(a), len(b), NEAR_SENTENCE_SIMILARITY) and bool(
         Indel.normalized_similarity(a, b, score_cutoff=NEAR_SENTENCE_SIMILARITY)
     )
 
 
-def _restates(sentence: tuple[str, ...], other: tuple[str, ...]) -> bool:
+def _has_long_sentence(parts: list) -> bool:
+    """Whether a paragraph has a sentence of MIN_SENTENCE_WORDS words or more.
+
+    One that has none needs no look at the sentence level: shorter sentences
+    are never compared, and none restates an earlier one (those have
+    MIN_SENTENCE_WORDS words, a restatement more), so there is nothing to cut
+    and nothing to remember.
+    """
+    return any(len(words) >= MIN_SENTENCE_WORDS for _, _, words in parts)
+
+
+def _restates_any(sentence: Words, earlier_by_length: dict[int, list]) -> bool:
+    """Whether `sentence` restates any earlier sentence (word count ->
+    [(words, set of words)]). Only the lengths _restates allows are looked
+    at (a clause, up to MAX_RESTATED_ADDED_WORDS words, shorter than the
+    sentence), and its cheap test is made first with each set built once."""
+    distinct = set(sentence)
+    return any(
+        len(other_distinct & distinct) >= NEAR_REPEAT_SIMILARITY * len(other_distinct) - 1 and _restates(sentence, other)
+        for length in range(len(sentence) - MAX_RESTATED_ADDED_WORDS, len(sentence))
+        for other, other_distinct in earlier_by_length.get(length, ())
+    )
+
+
+def _restates(sentence: Words, other: Words) -> bool:
     """Whether `sentence` holds a near copy of `other` (contiguous words) that
     is at least MIN_RESTATED_SHARE of it."""
     if len(other) < MIN_RESTATED_WORDS or not len(other) < len(sentence) <= len(other) + MAX_RESTATED_ADDED_WORDS:
@@ -306,23 +415,26 @@ def _merge_adjacent(edits: list[Edit]) -> list[Edit]:
     return out
 
 
-def _copy_groups(words: list[tuple[str, ...]]) -> list[list[int]]:
+def _copy_groups(words: list[Words]) -> list[list[int]]:
     """Paragraph indices grouped with their exact and near copies, first copy
     first. Each paragraph is compared with each group's first copy only."""
     groups: list[list[int]] = []
+    firsts: list[Words] = []  # the words of each group's first copy, in group order
     group_of: dict[int, list[int]] = {}
-    exact: dict[tuple[str, ...], list[int]] = {}
+    exact: dict[Words, list[int]] = {}
     for index, paragraph in enumerate(words):
         if index and paragraph == words[index - 1] and len(paragraph) >= MIN_STUTTER_WORDS:
             group = group_of.get(index - 1)
             if group is None:
                 group = group_of[index - 1] = [index - 1]
                 groups.append(group)
+                firsts.append(paragraph)
         elif len(paragraph) >= MIN_REPEAT_WORDS:
-            group = exact.get(paragraph) or _near_group(paragraph, groups, words)
+            group = exact.get(paragraph) or _near_group(paragraph, groups, firsts)
             if group is None:
                 group = []
                 groups.append(group)
+                firsts.append(paragraph)
             exact.setdefault(paragraph, group)
         else:
             continue
@@ -331,20 +443,34 @@ def _copy_groups(words: list[tuple[str, ...]]) -> list[list[int]]:
     return [g for g in groups if len(g) > 1]
 
 
-def _near_group(paragraph, groups, words) -> list[int] | None:
-    """The first group whose first copy the paragraph nearly repeats. Groups
-    whose length rules the similarity out are skipped before any comparison."""
-    length = len(paragraph)
-    for group in groups:
-        other = len(words[group[0]])
-        if 2 * min(length, other) < NEAR_REPEAT_SIMILARITY * (length + other):
-            continue
-        if Indel.normalized_similarity(paragraph, words[group[0]], score_cutoff=NEAR_REPEAT_SIMILARITY):
-            return group
-    return None
+def _near_group(paragraph: Words, groups: list[list[int]], firsts: list[Words]) -> list[int] | None:
+    """The first group whose first copy the paragraph nearly repeats.
+
+    One rapidfuzz call first tells whether any first copy comes near (most
+    paragraphs repeat none); only then are they compared one by one, in
+    order, for the first. Lengths that rule the similarity out need no
+    screen of their own: Indel similarity never exceeds 2 * min / (a + b).
+    """
+    if not _near_any(paragraph, firsts, NEAR_REPEAT_SIMILARITY):
+        return None
+    return next(
+        group
+        for group, first in zip(groups, firsts)
+        if Indel.normalized_similarity(paragraph, first, score_cutoff=NEAR_REPEAT_SIMILARITY)
+    )
 
 
-def _is_refrain(group: list[int], words: list[tuple[str, ...]]) -> bool:
+def _near_any(words: Words, others: list[Words], similarity: float) -> bool:
+    """Whether any of `others` has at least `similarity` with `words` (Indel
+    ratio), in one rapidfuzz call.
+
+    >>> _near_any("abcdefghij", ["klmnopqrst", "abcdefghiX"], 0.85), _near_any("abcdefghij", [], 0.85)
+    (True, False)
+    """
+    return bool(others) and process.extractOne(words, others, scorer=Indel.normalized_similarity, score_cutoff=similarity) is not None
+
+
+def _is_refrain(group: list[int], words: list[Words]) -> bool:
     """Three or more copies with other paragraphs between them, unless a
     neighbour of each copy repeats too: then the extractor gave a run of
     paragraphs several times (a refrain is followed by a different answer)."""
@@ -358,22 +484,16 @@ def _spread_out(group: list[int]) -> bool:
     return len(group) >= MIN_REFRAIN_COPIES and any(b - a > 1 for a, b in zip(group, group[1:]))
 
 
-def _neighbour_repeats(words: list[tuple[str, ...]], first: int, index: int, step: int) -> bool:
+def _neighbour_repeats(words: list[Words], first: int, index: int, step: int) -> bool:
     a, b = first + step, index + step
     if not (0 <= a < len(words) and 0 <= b < len(words)) or len(words[a]) < MIN_REPEAT_WORDS:
         return False
     return words[a] == words[b] or _near_sentence(words[a], words[b])
 
 
-def _contained_in_earlier(paragraph: tuple[str, ...], earlier: list[tuple[int, str]]) -> bool:
-    if not MIN_CONTAINED_WORDS <= len(paragraph) <= MAX_CONTAINED_WORDS:
-        return False
-    needle = _joined(paragraph)
-    return any(count > len(paragraph) and needle in joined for count, joined in earlier)
-
-
-def _joined(words: tuple[str, ...]) -> str:
-    """Words as one string with a space at each end, for whole-word containment."""
+def _joined(words: Words) -> str:
+    """Words as one string with a space at each end, for whole-word containment
+    (a token string joins the same way: no token is a space)."""
     return " " + " ".join(words) + " "
 
 

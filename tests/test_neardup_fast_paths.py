@@ -1,0 +1,53 @@
+"""Shingles and signatures come out as the plain, one-shingle-at-a-time code
+gave them (signatures are compared across runs, so they must never change)."""
+
+import hashlib
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners.neardup import _A, _B, MIN_LINE_WORDS, MIN_SHINGLES, SHINGLE_WORDS, shingles, signature
+from cleaners.patterns import WORD_RE
+
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Short words, separators of every kind (line breaks splitlines knows, marks,
+# punctuation) and letters whose lower case is longer or depends on context.
+PIECES = st.sampled_from(["a", "B", "cd", "ΟΔΟΣ", "İ", "e\u0301", "7", " ", "  ", ", ", "-", "\n", "\r\n", "\u2028", "\x85", "’"])
+TEXTS = st.lists(PIECES, max_size=120).map("".join)
+
+
+def plain_shingles(text: str) -> set[bytes]:
+    out = set()
+    for line in text.splitlines():
+        words = [w.lower() for w in WORD_RE.findall(line)]
+        if len(words) < MIN_LINE_WORDS:
+            continue
+        out.update(" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1))
+    return out
+
+
+def plain_signature(text: str) -> np.ndarray | None:
+    grams = plain_shingles(text)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    x = np.frombuffer(b"".join(hashlib.blake2b(g, digest_size=8).digest() for g in grams), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        hashed = (x[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
+    return hashed.min(axis=0).astype(np.uint32)
+
+
+@FAST
+@given(TEXTS)
+def test_shingles_are_those_of_the_plain_code(text):
+    assert shingles(text) == plain_shingles(text)
+
+
+LINES = st.lists(st.sampled_from(["river", "Rose", "ΟΔΟΣ", "mayor", "said", "2024", "é", "the"]), max_size=40).map(" ".join)
+
+
+@FAST
+@given(st.lists(LINES, max_size=8).map("\n".join))
+def test_signatures_are_those_of_the_plain_code(text):
+    fast, plain = signature(text), plain_signature(text)
+    assert (fast is None and plain is None) or fast.tobytes() == plain.tobytes()

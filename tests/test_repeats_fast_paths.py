@@ -1,0 +1,172 @@
+"""The fast paths of dedupe_paragraphs give what the plain comparisons give.
+
+Each fast path (token strings instead of word tuples, one rapidfuzz call
+before the one-by-one comparisons, one search before the containment check)
+is checked here against the straightforward code it replaces, on documents
+made to repeat paragraphs, sentences and runs of words with small changes.
+"""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Indel
+
+from cleaners import repeats
+from cleaners.repeats import (
+    MAX_CONTAINED_WORDS,
+    MIN_CONTAINED_WORDS,
+    NEAR_REPEAT_SIMILARITY,
+    NEAR_SENTENCE_SIMILARITY,
+    _as_tokens,
+    _contained_repeats,
+    _joined,
+    _lower_each,
+    _near_any,
+    _near_group,
+    _restates,
+    _restates_any,
+    _sentences,
+    dedupe_paragraphs,
+)
+
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Few words, some differing only in case (and a final sigma), so that random
+# sentences share many words and near copies are common.
+WORDS = st.sampled_from(["the", "The", "THE", "river", "rose", "Rose", "ΟΔΟΣ", "οδος", "mayor", "said", "2024", "É", "é"])
+SENTENCES = st.lists(WORDS, min_size=1, max_size=24).map(lambda words: " ".join(words).capitalize() + ".")
+
+
+@st.composite
+def documents(draw) -> str:
+    """Paragraphs drawn from a few sentences, often again, sometimes with a word changed."""
+    pool = draw(st.lists(SENTENCES, min_size=1, max_size=6))
+    paragraphs = []
+    for _ in range(draw(st.integers(1, 12))):
+        sentences = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3))
+        if draw(st.booleans()):
+            words = " ".join(sentences).split(" ")
+            words[draw(st.integers(0, len(words) - 1))] = draw(WORDS)
+            sentences = [" ".join(words)]
+        paragraphs.append(" ".join(sentences))
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def word_tuples(text: str) -> list[tuple[str, ...]]:
+    """Each paragraph's lower-cased words, the way the code before token strings had them."""
+    return [tuple(w.lower() for w in repeats.WORD_RE.findall(p.group())) for p in repeats.paragraphs(text)]
+
+
+def same_edits_without(name: str, value, text: str) -> None:
+    """dedupe_paragraphs gives the same edits with repeats.<name> set to `value`."""
+    expected = dedupe_paragraphs(text)
+    saved = getattr(repeats, name)
+    setattr(repeats, name, value)
+    try:
+        assert dedupe_paragraphs(text) == expected
+    finally:
+        setattr(repeats, name, saved)
+
+
+@FAST
+@given(documents())
+def test_token_strings_and_word_tuples_give_the_same_edits(text):
+    same_edits_without("MAX_VOCABULARY", 0, text)  # every document "too large": words stay tuples
+
+
+@FAST
+@given(documents())
+def test_looking_at_the_sentences_of_every_paragraph_gives_the_same_edits(text):
+    same_edits_without("_has_long_sentence", lambda parts: True, text)
+
+
+@FAST
+@given(st.lists(st.sampled_from(["ΟΔΟΣ", "Σ", "ΣΑ", "İ", "ẞ", "ǅ", "ﬃ", "Ⅻ", "e\u0301", "ΑΣ\u0301", "ᾼ", "x"]).map("".join), max_size=6))
+def test_lower_each_is_lower_word_by_word(words):
+    assert _lower_each(words) == [w.lower() for w in words]
+
+
+@FAST
+@given(documents())
+def test_tokens_are_the_lower_cased_words_one_character_each(text):
+    sentences = [_sentences(p.group()) for p in repeats.paragraphs(text)]
+    tokens, paragraph_tokens = _as_tokens(sentences)
+    assert paragraph_tokens == ["".join(token for _, _, token in parts) for parts in tokens]
+    pairs = {}
+    for parts, token_parts in zip(sentences, tokens):
+        for (_, _, words), (_, _, token) in zip(parts, token_parts):
+            assert len(words) == len(token)
+            for word, char in zip(words, token):
+                assert pairs.setdefault(word.lower(), char) == char
+    assert len(set(pairs.values())) == len(pairs)
+
+
+@FAST
+@given(documents())
+def test_near_group_finds_the_first_group_the_plain_loop_finds(text):
+    words = word_tuples(text)
+    groups = [[index] for index in range(len(words))]
+    for index, paragraph in enumerate(words):
+        expected = None
+        for group in groups[:index]:
+            first, length = words[group[0]], len(paragraph)
+            if 2 * min(length, len(first)) < NEAR_REPEAT_SIMILARITY * (length + len(first)):
+                continue
+            if Indel.normalized_similarity(paragraph, first, score_cutoff=NEAR_REPEAT_SIMILARITY):
+                expected = group
+                break
+        assert _near_group(paragraph, groups[:index], words[:index]) == expected
+
+
+@FAST
+@given(documents())
+def test_near_any_is_any_near_sentence(text):
+    sentences = [words for p in repeats.paragraphs(text) for _, _, words in _sentences(p.group())]
+    sentences = [tuple(w.lower() for w in words) for words in sentences]
+    for index, sentence in enumerate(sentences):
+        expected = any(repeats._near_sentence(sentence, other) for other in sentences[:index])
+        assert _near_any(sentence, sentences[:index], NEAR_SENTENCE_SIMILARITY) == expected
+
+
+@FAST
+@given(documents(), st.sets(st.integers(0, 11)))
+def test_contained_repeats_are_those_the_plain_loop_finds(text, doomed):
+    words = word_tuples(text)
+    doomed = {index: ("near-repeat", "") for index in doomed}
+    expected, earlier = [], []
+    for index, paragraph in enumerate(words):
+        if index in doomed:
+            continue
+        needle = _joined(paragraph)
+        if MIN_CONTAINED_WORDS <= len(paragraph) <= MAX_CONTAINED_WORDS and any(
+            count > len(paragraph) and needle in joined for count, joined in earlier
+        ):
+            expected.append(index)
+        else:
+            earlier.append((len(paragraph), needle))
+    assert _contained_repeats(words, doomed) == expected
+
+
+@st.composite
+def restatements(draw) -> list[str]:
+    """Sentences (a letter a word), later ones often an earlier one with a
+    word changed and a clause added before or after it."""
+    words = st.lists(st.sampled_from("abcdefghij"), min_size=1, max_size=20).map("".join)
+    sentences = [draw(st.lists(st.sampled_from("abcdefghij"), min_size=10, max_size=30).map("".join))]
+    for _ in range(draw(st.integers(0, 8))):
+        if draw(st.booleans()):
+            sentences.append(draw(words))
+            continue
+        other = list(draw(st.sampled_from(sentences)))
+        other[draw(st.integers(0, len(other) - 1))] = draw(st.sampled_from("abcdefghij"))
+        clause = draw(words)
+        sentences.append(clause + "".join(other) if draw(st.booleans()) else "".join(other) + clause)
+    return sentences
+
+
+@FAST
+@given(restatements())
+def test_restates_any_is_any_restates(sentences):
+    for index, sentence in enumerate(sentences):
+        by_length = {}
+        for other in sentences[:index]:
+            by_length.setdefault(len(other), []).append((other, set(other)))
+        assert _restates_any(sentence, by_length) == any(_restates(sentence, other) for other in sentences[:index])
