@@ -12,9 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cleaners.boilerplate import load_pack
 from cleaners.pipeline import DEFAULT_CHAIN, STEPS
 
-# Documents per task. Prefect costs 6-10 ms per task run (shared/PREFECT.md);
-# a batch of this size costs far more to clean than to schedule.
-DEFAULT_BATCH_SIZE = 64
+# Documents per task, on average. A task run costs Prefect 6-10 ms in the flow
+# and as much again in the server (shared/PREFECT.md); at 64 documents the
+# server alone spent 1.3 s of CPU on a 5 MB corpus, at 256 half that
+# (docs/performance.md). Larger batches hold more text in memory (256 news
+# articles: about 2 MB of text) and give coarser progress.
+DEFAULT_BATCH_SIZE = 256
 
 
 class CleanConfig(BaseModel):
