@@ -69,6 +69,27 @@ def key_of(*parts) -> str:
     return digest.hexdigest()
 
 
+def cache_for(config) -> "Cache | None":
+    """The cache a run with CONFIG (a `CleanConfig`) uses, or None without one."""
+    return Cache(config.cache_dir or default_cache_dir()) if config.cache else None
+
+
+def rule_packs_digest(packs: list[Path]) -> str:
+    """What a batch's output depends on in the configuration besides the
+    steps: the bytes of the extra rule packs (a changed rule re-cleans)."""
+    digest = hashlib.sha256()
+    for pack in packs:
+        digest.update(Path(pack).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def run_key(config, sources: list[Path]) -> str:
+    """What decides a whole run's output: the corpus's bytes, the options
+    that shape the output, the rule packs' bytes and the code."""
+    options = config.model_dump(mode="json", exclude={"cache", "cache_dir", "batch_size"})
+    return key_of("run", corpus_digest(sources), options, rule_packs_digest(config.rule_packs))
+
+
 def corpus_digest(paths: list[Path]) -> str:
     """What identifies a whole corpus: every entry's name, where a link
     points, and the bytes of every readable file."""

@@ -10,7 +10,6 @@ worker plus the corpus statistics (docs/performance.md).
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from prefect.futures import PrefectFuture, as_completed
 
 from cleaners.pipeline import STEPS, CorpusContext, CorpusStats
 from flows import batch as batches
-from flows.cache import Cache, SharedContext, corpus_digest, default_cache_dir, key_of
+from flows.cache import Cache, SharedContext, cache_for, rule_packs_digest, run_key
 from flows.config import DEFAULT_BATCH_SIZE, CleanConfig, make_config
 from flows.corpus_io import QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging, read_manifest
 from flows.progress import report
@@ -155,10 +154,10 @@ def clean_corpus(
         src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs,
         representatives_only=representatives_only, parquet=parquet, cache=cache, cache_dir=cache_dir,
     )
-    store = Cache(config.cache_dir or default_cache_dir()) if config.cache else None
+    store = cache_for(config)
     sources = list_sources(config.src)
-    run_key = key_of("run", corpus_digest(sources), config.model_dump(mode="json", exclude={"cache", "cache_dir", "batch_size"}), rule_settings(config))
-    if store and store.up_to_date(config.out, run_key):
+    this_run = run_key(config, sources)
+    if store and store.up_to_date(config.out, this_run):
         get_run_logger().info("%s is up to date: its input, settings and code are those of the run that wrote it", config.out)
         manifest = read_manifest(config.out)
         publish_summary(manifest, config.out, {}, "all", "all")
@@ -170,8 +169,9 @@ def clean_corpus(
     staging = open_staging(config.out, config.src)
     try:
         shared = SharedContext(context, staging / batches.PARTS / CONTEXT_FILE)
+        packs = rule_packs_digest(config.rule_packs)
         cleaned = [
-            clean_batch.submit(number, batch, digests[number], shared, config, rule_settings(config), staging, store)
+            clean_batch.submit(number, batch, digests[number], shared, config, packs, staging, store)
             for number, batch in enumerate(paths)
         ]
         entries, seconds, reused = wait_for_batches(cleaned)
@@ -183,19 +183,10 @@ def clean_corpus(
         discard_staging(staging)
         raise
     if store:
-        store.remember_run(config.out, run_key)
+        store.remember_run(config.out, this_run)
     get_run_logger().info("reused %d of %d batches from the cache", reused, len(paths))
     publish_summary(manifest, config.out, dict(seconds), reused, len(paths))
     return manifest
-
-
-def rule_settings(config: CleanConfig) -> str:
-    """What a batch's output depends on in the configuration, besides the
-    steps: the bytes of the extra rule packs (a changed rule re-cleans)."""
-    digest = hashlib.sha256()
-    for pack in config.rule_packs:
-        digest.update(Path(pack).read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 # The corpus context, pickled once for tasks that run in other processes.

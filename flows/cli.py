@@ -83,6 +83,10 @@ def _clean(args: argparse.Namespace) -> int:
         check_output_folder(config.out, config.src)
     except (ConfigError, ValueError, OutputError) as error:
         return _fail(error)
+    if _up_to_date(config):
+        print(f"presswash: {config.out} is up to date: the corpus, the options and presswash are those of the run "
+              "that wrote it, and it is untouched since (--no-cache cleans it again)")
+        return 0
     _set_prefect_defaults()
     try:
         _check_api_server()
@@ -108,6 +112,16 @@ def _clean(args: argparse.Namespace) -> int:
         + (f" ({summary['set_aside']} near duplicates set aside in near-duplicates/)" if summary.get("set_aside") else "")
     )
     return 0
+
+
+def _up_to_date(config) -> bool:
+    """Whether DST needs no run at all; checked before Prefect starts (the
+    flow checks too, for runs that do not come through this command)."""
+    from flows.cache import cache_for, run_key
+    from flows.corpus_io import list_sources
+
+    store = cache_for(config)
+    return store is not None and store.up_to_date(config.out, run_key(config, list_sources(config.src)))
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -106,3 +106,15 @@ def test_a_damaged_cache_entry_is_cleaned_again(prefect_harness, corpus, tmp_pat
         entry.write_bytes(entry.read_bytes()[:20])  # truncated, as by a full disk
     assert clean(corpus, tmp_path / "second", caplog) == (0, 5)
     assert same_files(tmp_path / "second", tmp_path / "first") == []
+
+
+def test_the_command_finds_an_unchanged_output_up_to_date_without_starting_prefect(corpus, tmp_path):
+    from test_flow import presswash
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = presswash("clean", corpus, "--out", out, "--cache-dir", cache)
+    assert "temporary server" in first.stderr  # the embedded Prefect server ran
+    again = presswash("clean", corpus, "--out", out, "--cache-dir", cache)
+    assert "is up to date" in again.stdout and "temporary server" not in again.stderr
+    forced = presswash("clean", corpus, "--out", out, "--cache-dir", cache, "--no-cache")
+    assert "temporary server" in forced.stderr and "is up to date" not in forced.stdout
