@@ -37,7 +37,7 @@ writes, into DST:
   changelog.jsonl   every edit: doc, step, rule, start, end, before, after, reason
   manifest.json     per-document source, encoding, hashes, edit counts; a summary
   report.html       review page: every edit marked in the text, by step and rule
-  corpus.jsonl      one document a line: id, text, source, cluster, edits, edits_by_step, warnings
+  corpus.jsonl      one document a line: id, cluster, text, source, edits, edits_by_step, warnings
   corpus.parquet    the same, with --parquet
   near-duplicates/  with --representatives-only: clean text of the cluster
                     members that are not their cluster's representative
