@@ -76,11 +76,16 @@ def batches_of(paths: list[Path], size: int) -> list[list[Path]]:
     batches, batch = [], []
     for path in paths:
         batch.append(path)
-        ends = int.from_bytes(hashlib.blake2b(path.stem.encode("utf-8", "surrogatepass"), digest_size=8).digest()) % size == 0
-        if ends or len(batch) >= MAX_BATCH_FACTOR * size:
+        if _id_ends_batch(path.stem, size) or len(batch) >= MAX_BATCH_FACTOR * size:
             batches.append(batch)
             batch = []
     return batches + [batch] if batch else batches
+
+
+def _id_ends_batch(doc_id: str, size: int) -> bool:
+    """True for about one id in SIZE, the same ids in every run and process."""
+    digest = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest) % size == 0
 
 
 def read_batch(paths: list[Path], src: Path) -> list[Document]:

@@ -76,14 +76,14 @@ def learn_corpus(futures: list[PrefectFuture]) -> tuple[CorpusStats, list[str]]:
 
 @task(**TASK_OPTIONS)
 def clean_batch(
-    number: int, paths: list[Path], digest: str, context: SharedContext, config: CleanConfig, settings: str,
+    number: int, paths: list[Path], digest: str, context: SharedContext, config: CleanConfig, packs: str,
     staging: Path, cache: Cache | None,
 ) -> Opaque:
     """Read, clean, review and stage one batch (or reuse it from the cache);
     its manifest entries, the CPU seconds each step took, whether it was reused."""
     seconds = Counter()
     output, reused = batches.clean_batch(
-        paths, config.src, digest, context.value, config.steps, settings, cache, seconds
+        paths, config.src, digest, context.value, config.steps, packs, cache, seconds
     )
     entries = batches.stage_batch(output, number, staging, config.src)
     for entry in entries.values():
@@ -100,8 +100,8 @@ def finish_output(
 
 
 @task(**TASK_OPTIONS)
-def publish_summary(manifest: dict, out: Path, seconds: dict[str, float], reused: int | str, batches: int | str) -> str:
-    markdown = summary_markdown(manifest, out, seconds) + f"\n{reused} of {batches} batches reused from the cache.\n"
+def publish_summary(manifest: dict, out: Path, seconds: dict[str, float], cache_note: str) -> str:
+    markdown = summary_markdown(manifest, out, seconds) + f"\n{cache_note}\n"
     create_markdown_artifact(key="clean-corpus-summary", markdown=markdown, description="presswash run summary")
     create_table_artifact(
         key="clean-corpus-documents", table=document_table(manifest), description="per-document counts"
@@ -158,14 +158,15 @@ def clean_corpus(
     sources = list_sources(config.src)
     this_run = run_key(config, sources)
     if store and store.up_to_date(config.out, this_run):
-        get_run_logger().info("%s is up to date: its input, settings and code are those of the run that wrote it", config.out)
+        note = f"{config.out} is up to date: its input, settings and code are those of the run that wrote it."
+        get_run_logger().info(note)
         manifest = read_manifest(config.out)
-        publish_summary(manifest, config.out, {}, "all", "all")
+        publish_summary(manifest, config.out, {}, note)
         return manifest
     paths = batches.batches_of(sources, config.batch_size)
     stats, digests = learn_corpus([learn_batch.submit(batch, config.src, store) for batch in paths])
     context = CorpusContext.build([stats], config.rule_packs)
-    del stats
+    del stats  # what cleaning needs is in the context; the rest (all signatures, line counts) can go
     staging = open_staging(config.out, config.src)
     try:
         shared = SharedContext(context, staging / batches.PARTS / CONTEXT_FILE)
@@ -184,8 +185,9 @@ def clean_corpus(
         raise
     if store:
         store.remember_run(config.out, this_run)
-    get_run_logger().info("reused %d of %d batches from the cache", reused, len(paths))
-    publish_summary(manifest, config.out, dict(seconds), reused, len(paths))
+    note = f"reused {reused} of {len(paths)} batches from the cache"
+    get_run_logger().info(note)
+    publish_summary(manifest, config.out, dict(seconds), note + ".")
     return manifest
 
 
