@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from itertools import chain
 
 import numpy as np
 from cleaners.names import WORD_SPLIT_RE

@@ -78,3 +78,16 @@ def test_line_breaks_are_those_of_splitlines():
 def test_signatures_ignore_case_and_split_words_as_word_re_does():
     text = " ".join(f"Kassym-Jomart word{i} O’Brien’s" for i in range(12))
     assert signature(text).tobytes() == plain_signature(text).tobytes() == signature(text.lower()).tobytes()
+
+
+JOINED_LINES = st.lists(
+    st.sampled_from(["Kassym-Jomart", "O’Brien’s", "rock'n'roll", "ΟΔΟΣ", "İ", "e\u0301", "2024", "said", "the"]), max_size=40
+).map(" ".join)
+BREAKS = st.sampled_from(["\n", "\r\n", "\u2028", "\x85", "\x1c", ". \n\n"])
+
+
+@FAST
+@given(st.lists(st.tuples(JOINED_LINES, BREAKS), max_size=8).map(lambda pairs: "".join(a + b for a, b in pairs)))
+def test_signatures_of_joined_words_and_any_line_break_are_those_of_the_plain_code(text):
+    fast, plain = signature(text), plain_signature(text)
+    assert (fast is None and plain is None) or fast.tobytes() == plain.tobytes()
