@@ -143,7 +143,7 @@ def split_words(text: str) -> list[str]:
 
 
 def packed_hashes(part: str) -> bytes:
-    """A part of `split_words` as packed uint64 word hashes: a word as those
+    """A part of `split_words` as packed little-endian uint64 word hashes: a word as those
     of the WORD_RE words in it, a gap as one _LINE_BREAK or nothing (a gap
     holds no WORD_RE word: every letter, mark and digit is inside a word).
 
@@ -152,8 +152,8 @@ def packed_hashes(part: str) -> bytes:
     """
     words = WORD_RE.findall(part)
     if words:
-        return np.array(list(map(word_hash, words)), dtype=np.uint64).tobytes()
-    return np.uint64(_LINE_BREAK).tobytes() if LINE_BREAK_RE.search(part) else b""
+        return b"".join(word_hash(word).to_bytes(8, "little") for word in words)
+    return _LINE_BREAK.to_bytes(8, "little") if LINE_BREAK_RE.search(part) else b""
 
 
 class _PackedHashTable(dict):
@@ -174,7 +174,7 @@ def _word_hashes(parts: list[str]) -> np.ndarray:
     table = _packed_hashes
     if len(table) > MAX_CACHED_PARTS:
         _packed_hashes = _PackedHashTable()  # rebound, not cleared: a call using the old one keeps it
-    return np.frombuffer(b"".join(map(table.__getitem__, parts)), dtype=np.uint64)
+    return np.frombuffer(b"".join(map(table.__getitem__, parts)), dtype="<u8")  # little-endian, as packed
 
 
 def signature(text: str) -> np.ndarray | None:
