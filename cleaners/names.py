@@ -95,7 +95,13 @@ class NameLexicon:
         >>> sorted(lexicon.neighbours["Tokayev"])
         ['Kassym-Jomart', 'Kassym-Jomart today', 'today']
         """
-        names = _names_in(text)
+        return cls.from_parts(WORD_SPLIT_RE.split(text))
+
+    @classmethod
+    def from_parts(cls, parts: list[str]) -> "NameLexicon":
+        """`from_text` of the text WORD_SPLIT_RE split into `parts` (the
+        corpus pass splits each document once for all its statistics)."""
+        names = _names_among(parts[1::2], parts[0:-1:2])
         return cls(Counter(names.keys()), names)
 
     def merge(self, other: "NameLexicon") -> "NameLexicon":
@@ -200,7 +206,11 @@ def _spellings_near(variant: str, index: dict[str, list[str]]) -> set[str]:
 
 def _names_in(text: str) -> dict[str, set[str]]:
     """Names used inside sentences, each with the words next to it."""
-    words, gaps = _words_and_gaps(text)
+    return _names_among(*_words_and_gaps(text))
+
+
+def _names_among(words: list[str], gaps: list[str]) -> dict[str, set[str]]:
+    """`_names_in` of the text `_words_and_gaps` split into `words` and `gaps`."""
     capitalized = [i for i, word in enumerate(words) if word[0].isupper()]  # cheap first cut, then the full test
     return _names_at(words, gaps, [i for i in capitalized if _is_name(words[i])])
 

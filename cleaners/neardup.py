@@ -10,17 +10,22 @@ and each joins the most similar earlier representative it matches, or becomes
 one. Comparing with the representative only (not with any member) keeps a
 chain of small changes from merging different articles into one cluster.
 
-Hashing is multiply-shift (Dietzfelbinger et al. 1997), a universal family
-that numpy evaluates for all permutations at once; it is deterministic, so
-cluster ids do not change from run to run.
+A shingle's hash combines the stable hashes of its words (blake2b, each
+distinct word hashed once per process, not once per shingle), so the corpus
+pass hashes words, not shingles, in Python and leaves the rest to numpy. The
+permutations are multiply-shift (Dietzfelbinger et al. 1997), a universal
+family that numpy evaluates for all of them at once. Everything is
+deterministic, so cluster ids do not change from run to run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from cleaners.names import WORD_SPLIT_RE
 from cleaners.patterns import WORD_RE
 
 # Shingles of this many words. With about 10% of words changed, 3-word
@@ -59,6 +64,17 @@ _rng = np.random.default_rng(SEED)
 _A = _rng.integers(1, 2**63, SIGNATURE_SIZE, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.integers(0, 2**63, SIGNATURE_SIZE, dtype=np.uint64)
 _EMPTY = np.full(SIGNATURE_SIZE, np.iinfo(np.uint32).max, dtype=np.uint32)
+# A shingle's key: sum of its word hashes times these odd multipliers (mod
+# 2^64), so the order of the words counts; drawn after _A and _B, which stay.
+_SHINGLE_MULTIPLIERS = _rng.integers(1, 2**63, SHINGLE_WORDS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+# Line boundaries as str.splitlines knows them (tests/test_neardup_fast_paths.py checks every code point).
+LINE_BREAK_RE = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# In an array of word hashes, this marks a line break (word hashes are odd).
+_LINE_BREAK = 0
+# The per-process table of part hashes is started afresh past this many
+# entries (a few tens of MB): a news vocabulary's common words come back
+# within a few documents, so the table keeps paying for itself.
+MAX_CACHED_PARTS = 200_000
 
 
 def shingles(text: str) -> set[bytes]:
@@ -81,6 +97,86 @@ def shingles(text: str) -> set[bytes]:
     return out
 
 
+def word_hash(word: str) -> int:
+    """A stable, odd 64-bit hash of a word, case ignored: 8 bytes of blake2b
+    (stable across runs and platforms, unlike hash()), lowest bit set.
+
+    >>> word_hash("Mayor") == word_hash("mayor"), word_hash("mayor") % 2
+    (True, 1)
+    """
+    return int.from_bytes(hashlib.blake2b(word.lower().encode(), digest_size=8).digest(), "little") | 1
+
+
+def shingle_keys(words: np.ndarray) -> np.ndarray:
+    """One uint64 key per run of SHINGLE_WORDS neighbours in `words` (word
+    hashes of one line or more, lines joined): the word hashes weighted and
+    summed, then mixed by splitmix64's finaliser so that the keys of shingles
+    sharing words are not linearly related before the permutations see them.
+    Distinct shingles collide with probability about 2^-63.
+
+    >>> keys = shingle_keys(np.array([word_hash(w) for w in "a b c a b".split()], dtype=np.uint64))
+    >>> len(keys), bool(keys[0] == keys[-1])
+    (3, False)
+    """
+    count = len(words) - SHINGLE_WORDS + 1
+    x = np.zeros(max(count, 0), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(SHINGLE_WORDS):
+            x += words[k : k + len(x)] * _SHINGLE_MULTIPLIERS[k]
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
+
+
+def split_words(text: str) -> list[str]:
+    """The document as the corpus pass reads it, split once for every part:
+    gap, word, gap, ..., gap (names.WORD_SPLIT_RE; its words are runs of
+    WORD_RE's words joined by a hyphen or apostrophe).
+
+    >>> split_words("He met Kassym-Jomart.")
+    ['', 'He', ' ', 'met', ' ', 'Kassym-Jomart', '.']
+    """
+    return WORD_SPLIT_RE.split(text)
+
+
+def packed_hashes(part: str) -> bytes:
+    """A part of `split_words` as packed little-endian uint64 word hashes: a word as those
+    of the WORD_RE words in it, a gap as one _LINE_BREAK or nothing (a gap
+    holds no WORD_RE word: every letter, mark and digit is inside a word).
+
+    >>> len(packed_hashes("Kassym-Jomart")), packed_hashes(".\\n"), packed_hashes(", ")
+    (16, b'\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00', b'')
+    """
+    words = WORD_RE.findall(part)
+    if words:
+        return b"".join(word_hash(word).to_bytes(8, "little") for word in words)
+    return _LINE_BREAK.to_bytes(8, "little") if LINE_BREAK_RE.search(part) else b""
+
+
+class _PackedHashTable(dict):
+    """Part -> `packed_hashes(part)`, filled on first use: each distinct part
+    is hashed once per process, so Python touches a document's new parts only."""
+
+    def __missing__(self, part: str) -> bytes:
+        packed = self[part] = packed_hashes(part)
+        return packed
+
+
+_packed_hashes = _PackedHashTable()
+
+
+def _word_hashes(parts: list[str]) -> np.ndarray:
+    """The document's WORD_RE words as word hashes, line breaks as _LINE_BREAK."""
+    global _packed_hashes
+    table = _packed_hashes
+    if len(table) > MAX_CACHED_PARTS:
+        _packed_hashes = _PackedHashTable()  # rebound, not cleared: a call using the old one keeps it
+    return np.frombuffer(b"".join(map(table.__getitem__, parts)), dtype="<u8")  # little-endian, as packed
+
+
 def signature(text: str) -> np.ndarray | None:
     """The MinHash signature of a document, or None when it is too short.
 
@@ -88,11 +184,29 @@ def signature(text: str) -> np.ndarray | None:
     >>> signature(text).shape, signature("Too short.") is None
     ((128,), True)
     """
-    grams = shingles(text)
-    if len(grams) < MIN_SHINGLES:
+    return signature_of_parts(split_words(text))
+
+
+def signature_of_parts(parts: list[str]) -> np.ndarray | None:
+    """`signature` of the document `split_words` gave `parts` for.
+
+    The shingle keys are those of the shingles `shingles` lists: the same
+    words (WORD_RE's, case ignored) of the same lines (at least MIN_LINE_WORDS
+    words), each run of SHINGLE_WORDS neighbours in one line.
+    """
+    hashes = _word_hashes(parts)
+    is_word = hashes != _LINE_BREAK
+    line_of = np.cumsum(~is_word)[is_word]  # each word's line number
+    words = hashes[is_word]
+    long_line = np.bincount(line_of)[line_of] >= MIN_LINE_WORDS
+    words, line_of = words[long_line], line_of[long_line]
+    span = SHINGLE_WORDS - 1
+    in_one_line = line_of[span:] == line_of[: len(line_of) - span]
+    x = np.sort(shingle_keys(words)[in_one_line])
+    # Each key once: the shingle set, as `shingles` gives it (x[:1] keeps an empty x empty).
+    x = np.concatenate((x[:1], x[1:][x[1:] != x[:-1]]))
+    if len(x) < MIN_SHINGLES:
         return None
-    # 8 bytes of blake2b per shingle: stable across runs and platforms (unlike hash()).
-    x = np.frombuffer(b"".join(hashlib.blake2b(g, digest_size=8).digest() for g in grams), dtype=np.uint64)
     with np.errstate(over="ignore"):
         hashed = np.multiply.outer(x, _A)
         hashed += _B
@@ -122,7 +236,12 @@ class Signatures:
 
     @classmethod
     def from_text(cls, doc_id: str | None, text: str) -> "Signatures":
-        sig = signature(text) if doc_id is not None else None
+        return cls.from_parts(doc_id, split_words(text)) if doc_id is not None else cls()
+
+    @classmethod
+    def from_parts(cls, doc_id: str | None, parts: list[str]) -> "Signatures":
+        """`from_text` of the document `split_words` gave `parts` for."""
+        sig = signature_of_parts(parts) if doc_id is not None else None
         return cls({doc_id: sig} if sig is not None else {})
 
     def merge(self, other: "Signatures") -> "Signatures":

@@ -16,7 +16,7 @@ from cleaners.edits import Edit, apply_edits
 from cleaners.garbles import repair_garbles
 from cleaners.layout import canonicalize_layout
 from cleaners.names import NameLexicon
-from cleaners.neardup import Membership, Signatures
+from cleaners.neardup import Membership, Signatures, split_words
 from cleaners.recurring import LineCounts, line_key
 from cleaners.repeats import dedupe_paragraphs
 from cleaners.unicode import repair_unicode
@@ -33,8 +33,10 @@ class CorpusStats:
     @classmethod
     def from_text(cls, text: str, doc_id: str | None = None) -> "CorpusStats":
         """Statistics of one document; with its id, also its MinHash signature
-        (near-duplicate clusters are reported by id)."""
-        return cls(NameLexicon.from_text(text), LineCounts.from_text(text), Signatures.from_text(doc_id, text))
+        (near-duplicate clusters are reported by id). The text is split into
+        words once, for both the names and the signature."""
+        parts = split_words(text)
+        return cls(NameLexicon.from_parts(parts), LineCounts.from_text(text), Signatures.from_parts(doc_id, parts))
 
     def merge(self, other: "CorpusStats") -> "CorpusStats":
         self.names.merge(other.names)
