@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Mapping, Set
 from dataclasses import fields, is_dataclass, replace
 from functools import cache, lru_cache
@@ -116,12 +117,19 @@ def snapshot(folder: Path) -> dict[str, list[int]]:
     }
 
 
+# An entry no run has used for this long is deleted (`Cache.prune`): long
+# enough to outlive a holiday between two runs over a corpus, short enough
+# that entries of old code versions and deleted corpora do not pile up.
+MAX_UNUSED_DAYS = 30
+
+
 class Cache:
     """Pickled entries under FOLDER, by kind and key.
 
     Besides batch entries it remembers, for each output folder, which run
     wrote it (`remember_run`), so that a run whose input, settings and code
     are all unchanged finds its output already in place (`up_to_date`).
+    Reading an entry marks it used; `prune` deletes long-unused ones.
     """
 
     def __init__(self, folder: Path):
@@ -129,9 +137,12 @@ class Cache:
 
     def get(self, kind: str, key: str):
         """The entry, or None when it is missing or cannot be read."""
+        path = self.folder / kind / key
         try:
-            with open(self.folder / kind / key, "rb") as entry:
-                return pickle.load(entry)
+            with open(path, "rb") as entry:
+                value = pickle.load(entry)
+            os.utime(path)  # used now: kept by `prune`
+            return value
         except FileNotFoundError:
             return None
         except Exception:  # a truncated or foreign file: recompute it
@@ -145,6 +156,29 @@ class Cache:
         with open(partial, "wb") as entry:
             pickle.dump(value, entry, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(target)
+
+    def prune(self, max_unused_days: float = MAX_UNUSED_DAYS) -> int:
+        """Delete the entries no run has read or written for MAX_UNUSED_DAYS;
+        returns how many.
+
+        >>> import tempfile, time
+        >>> cache = Cache(tempfile.mkdtemp())
+        >>> cache.put("batches", "old", 1); cache.put("batches", "new", 2)
+        >>> long_ago = time.time() - 86400 * (MAX_UNUSED_DAYS + 1)
+        >>> os.utime(cache.folder / "batches" / "old", (long_ago, long_ago))
+        >>> cache.prune(), cache.get("batches", "old"), cache.get("batches", "new")
+        (1, None, 2)
+        """
+        cutoff = time.time() - max_unused_days * 86400
+        pruned = 0
+        for path in self.folder.glob("*/*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    pruned += 1
+            except FileNotFoundError:  # another run pruned it first
+                pass
+        return pruned
 
     def remember_run(self, out: Path, run_key: str) -> None:
         """Note that OUT, as it is now, is what run RUN_KEY wrote."""

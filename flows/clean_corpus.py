@@ -185,6 +185,7 @@ def clean_corpus(
         raise
     if store:
         store.remember_run(config.out, this_run)
+        store.prune()
     note = f"reused {reused} of {len(paths)} batches from the cache"
     get_run_logger().info(note)
     publish_summary(manifest, config.out, dict(seconds), note + ".")
