@@ -27,11 +27,13 @@ document is opened; the document list is drawn a page at a time.
 from __future__ import annotations
 
 import bisect
+import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from cleaners.edits import Edit, EditConflict, restore_text
 
@@ -248,15 +250,20 @@ def write_report(folder: Path, manifest: Mapping, blocks: Iterable[tuple[str, st
     Returns the page's path. The page is written as it goes: no corpus-sized
     string is built."""
     path = Path(folder) / REPORT
-    documents = manifest["documents"]
-    order = {doc_id: number for number, doc_id in enumerate(sorted(documents))}
-    top, rest = _page_frame(manifest)
     with open(path, "w", encoding="utf-8", newline="\n") as page:
-        page.write(top)
-        for doc_id, block in blocks:
-            page.write(f'<script type="application/json" id="doc-{order[doc_id]}">{block}</script>\n')
-        page.write(rest)
+        _write_page(page, manifest, blocks)
     return path
+
+
+def _write_page(page: TextIO, manifest: Mapping, blocks: Iterable[tuple[str, str]]) -> None:
+    """The page into PAGE: frame, then each document's block under the id
+    the index gives it (its place among the sorted document ids)."""
+    order = {doc_id: number for number, doc_id in enumerate(sorted(manifest["documents"]))}
+    top, rest = _page_frame(manifest)
+    page.write(top)
+    for doc_id, block in blocks:
+        page.write(f'<script type="application/json" id="doc-{order[doc_id]}">{block}</script>\n')
+    page.write(rest)
 
 
 def build_report(manifest: Mapping, records: Iterable[Mapping], texts: Mapping[str, str]) -> str:
@@ -282,9 +289,9 @@ def build_report(manifest: Mapping, records: Iterable[Mapping], texts: Mapping[s
         for doc_id in sorted(documents)
         if doc_id in texts  # quarantined: listed, nothing to draw
     ]
-    order = {doc_id: number for number, doc_id in enumerate(sorted(documents))}
-    top, rest = _page_frame(manifest)
-    return top + "".join(f'<script type="application/json" id="doc-{order[d]}">{b}</script>\n' for d, b in blocks) + rest
+    page = io.StringIO()
+    _write_page(page, manifest, blocks)
+    return page.getvalue()
 
 
 def _page_frame(manifest: Mapping) -> tuple[str, str]:
