@@ -21,7 +21,11 @@ from cleaners.pipeline import CorpusContext, CorpusStats, run_step
 from cleaners.review import review_warnings
 from flows.cache import Cache, RecordingContext, key_of, still_valid
 from flows.corpus_io import (
+    CHANGELOG_PART,
+    CORPUS_PART,
+    PARTS,
     QUARANTINED,
+    REPORT_PART,
     Document,
     OutputError,
     cleaned_entry,
@@ -33,9 +37,6 @@ from flows.corpus_io import (
 )
 from flows.report import document_block
 
-# Where each batch leaves its parts inside the staging folder, and their names.
-PARTS = ".parts"
-CHANGELOG_PART, CORPUS_PART, REPORT_PART = "{:06d}.changelog.jsonl", "{:06d}.corpus.tsv", "{:06d}.report.tsv"
 
 
 @dataclass

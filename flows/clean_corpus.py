@@ -28,7 +28,7 @@ from cleaners.pipeline import STEPS, CorpusContext, CorpusStats
 from flows import batch as batches
 from flows.cache import Cache, SharedContext, cache_for, rule_packs_digest, run_key
 from flows.config import DEFAULT_BATCH_SIZE, CleanConfig, make_config
-from flows.corpus_io import QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging, read_manifest
+from flows.corpus_io import PARTS, QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging, read_manifest
 from flows.progress import report
 from flows.report import REPORT
 from flows.runners import build_task_runner
@@ -169,7 +169,7 @@ def clean_corpus(
     del stats  # what cleaning needs is in the context; the rest (all signatures, line counts) can go
     staging = open_staging(config.out, config.src)
     try:
-        shared = SharedContext(context, staging / batches.PARTS / CONTEXT_FILE)
+        shared = SharedContext(context, staging / PARTS / CONTEXT_FILE)
         packs = rule_packs_digest(config.rule_packs)
         cleaned = [
             clean_batch.submit(number, batch, digests[number], shared, config, packs, staging, store)

@@ -46,6 +46,10 @@ CORPUS_PARQUET = "corpus.parquet"
 QUARANTINE = "quarantine"
 NEAR_DUPLICATES = "near-duplicates"
 CLEANED, QUARANTINED, NEAR_DUPLICATE_STATUS = "cleaned", "quarantined", "near-duplicate"
+# Where each batch leaves its parts inside the staging folder (flows/batch.py
+# writes them, `finish_corpus` joins them in batch order), and their names.
+PARTS = ".parts"
+CHANGELOG_PART, CORPUS_PART, REPORT_PART = "{:06d}.changelog.jsonl", "{:06d}.corpus.tsv", "{:06d}.report.tsv"
 
 
 class OutputError(RuntimeError):
@@ -146,8 +150,6 @@ def finish_corpus(
     out of corpus.jsonl. With `parquet`, corpus.parquet is written besides
     corpus.jsonl. The parts are read as streams: nothing corpus-sized is held.
     """
-    from flows.batch import CHANGELOG_PART, CORPUS_PART, PARTS, REPORT_PART
-
     clusters = clusters or {}
     entries = {doc_id: _with_cluster(entries[doc_id], doc_id, clusters.get(doc_id), representatives_only)
                for doc_id in sorted(entries)}
