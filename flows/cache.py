@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import threading
 import time
 from collections.abc import Mapping, Set
 from dataclasses import fields, is_dataclass, replace
@@ -198,26 +199,36 @@ class SharedContext:
     """The corpus context as tasks receive it: the object itself in the flow's
     own process (threads), and in any other process (a process pool, Dask,
     Ray) loaded from PATH, once per process. Pickling it sends only the path,
-    so a context of many megabytes is not copied into every task.
+    so a context of many megabytes is not copied into every task; the file is
+    written when it is first pickled, so a run on threads never writes it.
 
     >>> import tempfile
     >>> shared = SharedContext({"a": 1}, Path(tempfile.mkdtemp()) / "context.pickle")
-    >>> pickle.loads(pickle.dumps(shared)).value
-    {'a': 1}
+    >>> shared.path.exists()
+    False
+    >>> copy = pickle.loads(pickle.dumps(shared))
+    >>> copy.value, pickle.loads(pickle.dumps(copy)).value
+    ({'a': 1}, {'a': 1})
     """
 
     def __init__(self, context, path: Path):
         self.path = Path(path)
         self._value = context
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "wb") as file:
-            pickle.dump(context, file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._saving = threading.Lock()  # task runners may pickle from several threads
+        self._saved = False
 
     def __getstate__(self) -> dict:
+        with self._saving:
+            if not self._saved:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with open(self.path, "wb") as file:
+                    pickle.dump(self._value, file, protocol=pickle.HIGHEST_PROTOCOL)
+                self._saved = True
         return {"path": self.path}
 
     def __setstate__(self, state: dict) -> None:
         self.path, self._value = state["path"], None
+        self._saving, self._saved = threading.Lock(), True  # a copy: the file is there already
 
     @property
     def value(self):

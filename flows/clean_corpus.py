@@ -156,7 +156,7 @@ def clean_corpus(
     )
     store = cache_for(config)
     sources = list_sources(config.src)
-    this_run = run_key(config, sources)
+    this_run = run_key(config, sources) if store else None  # hashing every file is worth it only with a cache
     if store and store.up_to_date(config.out, this_run):
         note = f"{config.out} is up to date: its input, settings and code are those of the run that wrote it."
         get_run_logger().info(note)
