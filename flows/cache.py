@@ -144,9 +144,7 @@ class Cache:
                 value = pickle.load(entry)
             os.utime(path)  # used now: kept by `prune`
             return value
-        except FileNotFoundError:
-            return None
-        except Exception:  # a truncated or foreign file: recompute it
+        except Exception:  # missing, or truncated or foreign: recompute it
             return None
 
     def put(self, kind: str, key: str, value) -> None:
