@@ -94,14 +94,14 @@ def _clean(args: argparse.Namespace) -> int:
         return _fail(error)
     from flows.clean_corpus import clean_corpus
     from flows.progress import console_progress
-    from flows.runners import TaskRunnerError, build_task_runner
+    from flows.runners import TaskRunnerError, build_task_runner, one_api_server
 
     try:
         task_runner = build_task_runner(args.task_runner, args.dask_address, args.workers)
     except TaskRunnerError as error:
         return _fail(error)
     try:
-        with console_progress():
+        with one_api_server(args.task_runner, args.dask_address), console_progress():
             manifest = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
     except (OutputError, OSError) as error:
         return _fail(error)
