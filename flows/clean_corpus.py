@@ -100,7 +100,8 @@ def finish_output(
 
 
 @task(**TASK_OPTIONS)
-def publish_summary(manifest: dict, out: Path, seconds: dict[str, float], cache_note: str) -> str:
+def publish_summary(manifest: Opaque, out: Path, seconds: dict[str, float], cache_note: str) -> str:
+    manifest = manifest.value
     markdown = summary_markdown(manifest, out, seconds) + f"\n{cache_note}\n"
     create_markdown_artifact(key="clean-corpus-summary", markdown=markdown, description="presswash run summary")
     create_table_artifact(
@@ -145,10 +146,14 @@ def clean_corpus(
     cache: bool = True,
     cache_dir: str | None = None,
 ) -> dict:
-    """Clean every SRC/*.txt into OUT: canonical text, changelog and manifest.
+    """Clean every SRC/*.txt into OUT: canonical text, changelog and manifest;
+    return the manifest's summary (counts of documents, edits and warnings).
 
     The parameters are the fields of `flows.config.CleanConfig`; None means
-    its default.
+    its default. Each document's entry is in OUT/manifest.json
+    (`flows.corpus_io.read_manifest`): Prefect walks a flow's return value
+    looking for futures, and for a large corpus walking every entry cost
+    seconds, and a deployment run would store it all as its result.
     """
     config = make_config(
         src=src, out=out, steps=steps, batch_size=batch_size, rule_packs=rule_packs,
@@ -161,8 +166,8 @@ def clean_corpus(
         note = f"{config.out} is up to date: its input, settings and code are those of the run that wrote it."
         get_run_logger().info(note)
         manifest = read_manifest(config.out)
-        publish_summary(manifest, config.out, {}, note)
-        return manifest
+        publish_summary(Opaque(manifest), config.out, {}, note)
+        return manifest["summary"]
     paths = batches.batches_of(sources, config.batch_size)
     stats, digests = learn_corpus([learn_batch.submit(batch, config.src, store) for batch in paths])
     context = CorpusContext.build([stats], config.rule_packs)
@@ -188,8 +193,8 @@ def clean_corpus(
         store.prune()
     note = f"reused {reused} of {len(paths)} batches from the cache"
     get_run_logger().info(note)
-    publish_summary(manifest, config.out, dict(seconds), note + ".")
-    return manifest
+    publish_summary(Opaque(manifest), config.out, dict(seconds), note + ".")
+    return manifest["summary"]
 
 
 # The corpus context, pickled once for tasks that run in other processes.

@@ -102,10 +102,9 @@ def _clean(args: argparse.Namespace) -> int:
         return _fail(error)
     try:
         with one_api_server(args.task_runner, args.dask_address), console_progress():
-            manifest = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
+            summary = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
     except (OutputError, OSError) as error:
         return _fail(error)
-    summary = manifest["summary"]
     print(
         f"presswash: {summary['cleaned']} of {summary['documents']} documents cleaned, "
         f"{summary['quarantined']} quarantined, {sum(summary['edits'].values())} edits -> {config.out}"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from flows.corpus_io import MANIFEST, restore_corpus
+from flows.corpus_io import MANIFEST, read_manifest, restore_corpus
 
 PARAGRAPH = "The council met again on Tuesday and, after a long debate, approved the budget for next year."
 MOJIBAKE = "The mayor’s plan — café".encode("utf-8").decode("cp1252")
@@ -63,7 +63,9 @@ def cleaned(hostile, prefect_harness, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("hostile-out") / "clean"
     started = time.monotonic()
-    manifest = clean_corpus(src=str(hostile), out=str(out))
+    summary = clean_corpus(src=str(hostile), out=str(out))
+    manifest = read_manifest(out)
+    assert summary == manifest["summary"]
     return out, manifest, time.monotonic() - started
 
 

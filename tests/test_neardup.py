@@ -4,7 +4,7 @@ import json
 import random
 
 from cleaners.neardup import NEAR_DUPLICATE_JACCARD, Signatures, signature, similarity
-from flows.corpus_io import restore_corpus
+from flows.corpus_io import read_manifest, restore_corpus
 
 WORDS = ("council budget river bridge school harbour winter market station railway farmers election court "
          "museum hospital storm festival minister police library tunnel ferry airport factory").split()
@@ -62,8 +62,8 @@ def tiny_corpus(folder):
 def test_flow_reports_clusters_in_the_manifest(prefect_harness, tmp_path):
     from flows.clean_corpus import clean_corpus
 
-    manifest = clean_corpus(src=str(tiny_corpus(tmp_path / "src")), out=str(tmp_path / "clean"))
-    docs = manifest["documents"]
+    clean_corpus(src=str(tiny_corpus(tmp_path / "src")), out=str(tmp_path / "clean"))
+    docs = read_manifest(tmp_path / "clean")["documents"]
     assert (docs["a"]["cluster"], docs["a"]["near_duplicate_of"]) == ("c0001", None)
     assert (docs["b"]["cluster"], docs["b"]["near_duplicate_of"]) == ("c0001", "a")
     assert docs["b"]["near_duplicate_similarity"] >= NEAR_DUPLICATE_JACCARD
@@ -77,12 +77,12 @@ def test_representatives_only_sets_members_aside_and_restore_still_rebuilds_them
     from flows.clean_corpus import clean_corpus
 
     src = tiny_corpus(tmp_path / "src")
-    manifest = clean_corpus(src=str(src), out=str(tmp_path / "clean"), representatives_only=True)
-    b = manifest["documents"]["b"]
+    summary = clean_corpus(src=str(src), out=str(tmp_path / "clean"), representatives_only=True)
+    b = read_manifest(tmp_path / "clean")["documents"]["b"]
     assert b["status"] == "near-duplicate" and "near duplicate of a" in b["reason"]
     assert b["clean_file"] == "near-duplicates/b.txt"
     assert sorted(p.name for p in (tmp_path / "clean").glob("*.txt")) == ["a.txt", "c.txt"]
-    assert manifest["summary"]["cleaned"] == 2 and manifest["summary"]["set_aside"] == 1
+    assert summary["cleaned"] == 2 and summary["set_aside"] == 1
     assert restore_corpus(tmp_path / "clean", tmp_path / "raw") == 3
     for raw in src.iterdir():
         assert (tmp_path / "raw" / raw.name).read_bytes() == raw.read_bytes()
