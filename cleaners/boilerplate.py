@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +39,12 @@ CAPTION_REASONS = {
 }
 # Suffix rules look only at a paragraph's last characters (credits are short).
 SUFFIX_WINDOW_CHARS = 160
+# Short paragraphs recur: a site's furniture (menus, labels, share prompts) is
+# the same line in every page of it, which is what recurring.py counts. What
+# only their text decides is worked out once per distinct line and kept for
+# this many lines; at most 300 characters each, that is at most ~80 MB even
+# in 4-byte characters, and a few MB for real furniture (~40 characters).
+MEMO_LINES = 1 << 16
 
 
 class Rule(BaseModel):
@@ -150,7 +157,7 @@ def _judge(paragraph: regex.Match, rules: RuleSet, recurring: frozenset[bytes]) 
         return (rule.id, rule.reason), []
     if suffixes and len(rest.split()) <= MAX_CAPTION_WORDS:
         return (CAPTION_RULE, CAPTION_REASONS["credited"]), []
-    if recurring and line_key(body) in recurring:
+    if recurring and _line_key(body) in recurring:
         return (RECURRING_RULE, RECURRING_REASON.format(documents=MIN_RECURRING_DOCS)), []
     run_in = run_in_junk(body)
     if run_in:  # the page-dump spans cover the credits and markup there
@@ -243,9 +250,30 @@ def _scoped(pattern: str) -> str:
 def _paragraph_rule(body: str, rules: RuleSet) -> Rule | None:
     if len(body) > MAX_BOILERPLATE_CHARS:
         return None
-    if rules.any_paragraph_rule is not None and not rules.any_paragraph_rule.fullmatch(body):
+    if rules.any_paragraph_rule is not None and not _fullmatches(rules.any_paragraph_rule, body):
         return None
     for rule, pattern in rules.paragraph_rules:
         if pattern.fullmatch(body):
             return rule
     return None
+
+
+@lru_cache(maxsize=MEMO_LINES)
+def _fullmatches(pattern: regex.Pattern, body: str) -> bool:
+    """Whether the pattern matches all of the body, once per distinct short
+    paragraph (MEMO_LINES). A compiled pattern never changes and compares by
+    identity, and the memo holds it, so a kept answer is always the answer.
+
+    >>> _fullmatches(regex.compile("a+"), "aaa"), _fullmatches(regex.compile("a+"), "ab")
+    (True, False)
+    """
+    return pattern.fullmatch(body) is not None
+
+
+def _line_key(body: str) -> bytes | None:
+    """`line_key`, once per distinct short paragraph (the only ones it
+    gives a key: MAX_BOILERPLATE_CHARS is above its own limit)."""
+    return _memo_line_key(body) if len(body) <= MAX_BOILERPLATE_CHARS else line_key(body)
+
+
+_memo_line_key = lru_cache(maxsize=MEMO_LINES)(line_key)

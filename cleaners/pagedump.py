@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
+from functools import lru_cache
 
 import regex
 
@@ -50,6 +52,11 @@ LENGTH_HIGH = 200
 MIN_LOWERCASE_SHARE = 0.5
 # Menu runs inside the article go when at least this many paragraphs long.
 MIN_MENU_RUN = 3
+# Short lines recur across a site's pages; what their text alone decides is
+# kept for this many distinct lines of at most this many characters (at most
+# ~50 MB in 4-byte characters; a few MB for real menu items).
+MEMO_LINES = 1 << 16
+MAX_MEMO_CHARS = 200
 
 # Run-in page dumps (beautifulsoup's get_text joins the whole page into one
 # line): a paragraph this long whose text before its first run of sentences,
@@ -164,11 +171,25 @@ def looks_like_page_dump(paragraphs: list[str]) -> bool:
     if len(paragraphs) < MIN_PAGE_PARAGRAPHS:
         return False
     head = paragraphs[:LEADING_WINDOW]  # the cheaper test first
-    return _menu_like_share(head) >= MIN_MENU_LIKE_SHARE and _menu_like_share(paragraphs) >= MIN_MENU_LIKE_SHARE
+    return _mostly_menu_like(head) and _mostly_menu_like(paragraphs)
 
 
-def _menu_like_share(paragraphs: list[str]) -> float:
-    return sum(1 for p in paragraphs if _is_menu_like(p)) / len(paragraphs)
+def _mostly_menu_like(paragraphs: list[str]) -> bool:
+    """Whether at least MIN_MENU_LIKE_SHARE of the paragraphs are menu-like.
+    Counting stops as soon as the answer is known: when enough are, or when
+    too few are left for enough to be. (The share is worked out as before,
+    count / len, so the threshold's rounding cannot differ.)
+
+    >>> _mostly_menu_like(["Home", "News", "It rained all day in the city."]), _mostly_menu_like(["It rained.", "Home"])
+    (True, True)
+    """
+    total, found, left = len(paragraphs), 0, len(paragraphs)
+    for paragraph in paragraphs:
+        if found / total >= MIN_MENU_LIKE_SHARE or (found + left) / total < MIN_MENU_LIKE_SHARE:
+            break
+        found += _is_menu_like(paragraph)
+        left -= 1
+    return found / total >= MIN_MENU_LIKE_SHARE
 
 
 def classify(paragraph: str) -> Label:
@@ -203,9 +224,28 @@ def revise(labels: list[Label]) -> list[Label]:
 
 
 def _is_menu_like(paragraph: str) -> bool:
+    # Menu items are short and recur on every page of a site: each distinct
+    # one is looked at once (the memo is pure: the answer depends on the text).
+    return _is_short_menu_like(paragraph) if len(paragraph) <= MAX_MEMO_CHARS else _looks_menu_like(paragraph)
+
+
+def _looks_menu_like(paragraph: str) -> bool:
     # The sentence-end test first: it rules out most article paragraphs
     # without listing their words.
-    return not SENTENCE_END_RE.search(paragraph) and len(WORD_RE.findall(paragraph)) <= MAX_MENU_WORDS
+    # Words are read only until one too many: a long line is no menu item.
+    return not SENTENCE_END_RE.search(paragraph) and _word_count_up_to(paragraph, MAX_MENU_WORDS + 1) <= MAX_MENU_WORDS
+
+
+_is_short_menu_like = lru_cache(maxsize=MEMO_LINES)(_looks_menu_like)
+
+
+def _word_count_up_to(text: str, limit: int) -> int:
+    """How many words the text has, counted only up to `limit`.
+
+    >>> _word_count_up_to("one two three", 2), _word_count_up_to("one two", 5)
+    (2, 2)
+    """
+    return sum(1 for _ in itertools.islice(WORD_RE.finditer(text), limit))
 
 
 def _lowercase_share(words: list[str]) -> float:

@@ -118,3 +118,33 @@ def test_the_lines_found_by_searching_are_the_lines_that_need_ftfy(text):
 def test_ascii_words_are_the_ascii_part_of_word_re():
     ascii_word_chars = {chr(c) for c in range(128) if WORD_RE.fullmatch(chr(c))}
     assert ascii_word_chars == {chr(c) for c in range(128) if ASCII_WORD_RE.fullmatch(chr(c))}
+
+
+# Page-dump lines: menu items, sentences, lines without words, long lines.
+MENU_PIECES = st.sampled_from(["Home", "News", "Contact us", "It rained all day.", "“Yes.”", "1 2 3 4 5", "—", "",
+                               "one two three four five six", "A" * 250, "a b c d e f " * 40])
+
+
+@FAST
+@given(st.lists(st.one_of(MENU_PIECES, st.text(max_size=8)), min_size=1, max_size=40))
+def test_the_menu_like_share_stops_counting_only_when_the_answer_is_known(paragraphs):
+    """The early-stopping count decides as the full share did, and the memo
+    answers as the plain test does."""
+    from cleaners import pagedump
+
+    share = sum(1 for p in paragraphs if pagedump._looks_menu_like(p)) / len(paragraphs)
+    assert pagedump._mostly_menu_like(paragraphs) == (share >= pagedump.MIN_MENU_LIKE_SHARE)
+    for p in paragraphs:
+        words = len(WORD_RE.findall(p))
+        plain = not pagedump.SENTENCE_END_RE.search(p) and words <= pagedump.MAX_MENU_WORDS
+        assert pagedump._is_menu_like(p) == plain
+
+
+@FAST
+@given(BOILERPLATE_TEXTS)
+def test_the_boilerplate_memos_answer_as_the_rules_do(text):
+    from cleaners import boilerplate
+    from cleaners.recurring import line_key
+
+    assert boilerplate._fullmatches(RULES.any_paragraph_rule, text) == bool(RULES.any_paragraph_rule.fullmatch(text))
+    assert boilerplate._line_key(text) == line_key(text)
