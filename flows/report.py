@@ -26,14 +26,14 @@ document is opened; the document list is drawn a page at a time.
 
 from __future__ import annotations
 
-import bisect
+import heapq
 import io
 import json
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from cleaners.edits import Edit, EditConflict, restore_text
 
@@ -70,19 +70,26 @@ LIST_PAGE_SIZE = 200
 NO_EDIT = -1  # piece not inserted / not deleted by any edit, or outside any warning
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """A run of text in the edit history of a document.
 
     `inserted_by`/`deleted_by` are indices into the document's edit list
     (NO_EDIT when the text was in the raw input / is in the clean output);
     `warning` indexes the document's review warnings.
+
+    A named tuple, so that the history can be built from plain tuples of the
+    same four fields (`PieceFields`) and named only when it is handed out:
+    the report builds about a hundred for each document of a corpus.
     """
 
     text: str
     inserted_by: int = NO_EDIT
     deleted_by: int = NO_EDIT
     warning: int = NO_EDIT
+
+
+# A Piece's fields as a plain tuple, what the history is built from.
+PieceFields = tuple[str, int, int, int]
 
 
 def edit_history(clean: str, edits: list[Edit]) -> list[Piece]:
@@ -94,7 +101,12 @@ def edit_history(clean: str, edits: list[Edit]) -> list[Piece]:
     >>> [(p.text, p.inserted_by, p.deleted_by) for p in edit_history("a b!", log)]
     [('a', -1, -1), ('  ', -1, 0), (' ', 0, -1), ('b.', -1, 1), ('b!', 1, -1)]
     """
-    pieces = [Piece(restore_text(clean, edits))]
+    return [Piece._make(piece) for piece in _history(clean, edits)]
+
+
+def _history(clean: str, edits: list[Edit]) -> list[PieceFields]:
+    """`edit_history` as plain tuples."""
+    pieces = [(restore_text(clean, edits), NO_EDIT, NO_EDIT, NO_EDIT)]
     steps: dict[str, list[tuple[int, Edit]]] = {}
     for index, edit in enumerate(edits):
         steps.setdefault(edit.step, []).append((index, edit))
@@ -103,73 +115,88 @@ def edit_history(clean: str, edits: list[Edit]) -> list[Piece]:
     return _merge(pieces)
 
 
-def _replay_step(pieces: list[Piece], edits: list[tuple[int, Edit]]) -> list[Piece]:
-    """Mark one step's edits on the live pieces (offsets = live text positions)."""
-    edits = sorted(edits, key=lambda item: (item[1].start, item[1].end))
-    cuts = sorted({e.start for _, e in edits} | {e.end for _, e in edits})
-    out: list[Piece] = []
-    pos, upcoming = 0, iter(edits)
-    pending = next(upcoming, None)  # the next edit not yet reached
-    current, deleted = None, []  # the edit deleting at pos, and what it deleted so far
-    for piece in [*_split_live(pieces, cuts), None]:  # None: the end of the text
-        if piece is not None and piece.deleted_by != NO_EDIT:
+def _replay_step(pieces: list[PieceFields], edits: list[tuple[int, Edit]]) -> list[PieceFields]:
+    """Mark one step's edits on the live pieces (offsets = live text positions).
+
+    One walk over the pieces, in step with the edits in order of position: a
+    live piece is cut only where an edit starts or ends inside it, and one
+    that no edit reaches is passed on as it is.
+    """
+    # (start, end, index, edit) by position, ties in changelog order; kept
+    # in reverse, so that the next edit not yet reached is upcoming[-1].
+    upcoming = sorted(((edit.start, edit.end, index, edit) for index, edit in edits), reverse=True)
+    out: list[PieceFields] = []
+    pos = 0  # live position of the first character not yet walked
+    deleting, deleted = None, []  # the edit deleting at pos, and what it deleted so far
+    for piece in pieces:
+        text, inserted_by, deleted_by, warning = piece
+        if deleted_by != NO_EDIT:  # deleted by an earlier step: not in this step's text
             out.append(piece)
             continue
-        while current is None and pending is not None and pending[1].start == pos:
-            if pending[1].start == pending[1].end:  # a pure insertion
-                _insert(out, *pending)
+        start, end = pos, pos + len(text)  # the piece's span in this step's text
+        while True:
+            if deleting is None and upcoming and upcoming[-1][0] == pos:
+                deleting = _start_edits(upcoming, pos, out)
+            # Walk to the end of the deletion under way, or else to the next edit, or to the piece's end.
+            if deleting is not None:
+                stop = min(deleting[1], end)
+            elif upcoming and pos < upcoming[-1][0] < end:
+                stop = upcoming[-1][0]
             else:
-                current, deleted = pending, []
-            pending = next(upcoming, None)
-        if piece is None:
-            break
-        index = current[0] if current else NO_EDIT
-        out.append(Piece(piece.text, piece.inserted_by, index, piece.warning))
-        deleted.append(piece.text)
-        pos += len(piece.text)
-        if current is not None and pos == current[1].end:
-            if "".join(deleted) != current[1].before:
-                edit = current[1]
-                raise EditConflict(f"{edit.step}/{edit.rule} at {edit.start}: the text there is not {edit.before!r}")
-            _insert(out, *current)
-            current = None
-    if current is not None or pending is not None:
-        edit = (current or pending)[1]
+                stop = end
+            if deleting is None and pos == start and stop == end:
+                out.append(piece)  # untouched by this step
+            else:
+                chunk = text[pos - start : stop - start]
+                out.append((chunk, inserted_by, NO_EDIT if deleting is None else deleting[2], warning))
+                if deleting is not None:
+                    deleted.append(chunk)
+            pos = stop
+            if deleting is not None and pos == deleting[1]:
+                _end_deletion(out, deleting, "".join(deleted))
+                deleting, deleted = None, []
+            if pos == end:
+                break
+    if deleting is None:
+        deleting = _start_edits(upcoming, pos, out)  # insertions at the end of the text
+    if deleting is not None or upcoming:
+        edit = (deleting or upcoming[-1])[3]
         raise EditConflict(f"{edit.step}/{edit.rule} at {edit.start}..{edit.end} runs past the text ({pos} characters)")
     return out
 
 
-def _insert(out: list[Piece], index: int, edit: Edit) -> None:
+def _start_edits(upcoming: list, pos: int, out: list[PieceFields]) -> tuple | None:
+    """Take the edits that start at POS off UPCOMING: place the pure
+    insertions (they come first), and return the one that deletes text, if any."""
+    while upcoming and upcoming[-1][0] == pos:
+        start, end, index, edit = upcoming.pop()
+        if start != end:
+            return start, end, index, edit
+        _insert(out, index, edit)
+    return None
+
+
+def _end_deletion(out: list[PieceFields], deleting: tuple, deleted: str) -> None:
+    """Check what an edit deleted against its `before`, then place its `after`."""
+    _, _, index, edit = deleting
+    if deleted != edit.before:
+        raise EditConflict(f"{edit.step}/{edit.rule} at {edit.start}: the text there is not {edit.before!r}")
+    _insert(out, index, edit)
+
+
+def _insert(out: list[PieceFields], index: int, edit: Edit) -> None:
     if edit.after:
-        out.append(Piece(edit.after, inserted_by=index))
+        out.append((edit.after, index, NO_EDIT, NO_EDIT))
 
 
-def _split_live(pieces: list[Piece], cuts: list[int]) -> Iterable[Piece]:
-    """The pieces, live ones cut at the given (sorted) live positions."""
-    pos = 0
+def _merge(pieces: Iterable[PieceFields]) -> list[PieceFields]:
+    """Join neighbouring pieces that carry the same marks; drop empty ones."""
+    out: list[PieceFields] = []
     for piece in pieces:
-        if piece.deleted_by != NO_EDIT:
-            yield piece
+        if not piece[0]:
             continue
-        end = pos + len(piece.text)
-        inner = cuts[bisect.bisect_right(cuts, pos) : bisect.bisect_left(cuts, end)]
-        last = pos
-        for cut in [*inner, end]:
-            yield Piece(piece.text[last - pos : cut - pos], piece.inserted_by, piece.deleted_by, piece.warning)
-            last = cut
-        pos = end
-
-
-def _merge(pieces: list[Piece]) -> list[Piece]:
-    """Join neighbouring pieces that carry the same marks."""
-    out: list[Piece] = []
-    for piece in pieces:
-        if not piece.text:
-            continue
-        if out and (out[-1].inserted_by, out[-1].deleted_by, out[-1].warning) == (
-            piece.inserted_by, piece.deleted_by, piece.warning
-        ):
-            out[-1] = Piece(out[-1].text + piece.text, piece.inserted_by, piece.deleted_by, piece.warning)
+        if out and out[-1][1:] == piece[1:]:
+            out[-1] = (out[-1][0] + piece[0], *piece[1:])
         else:
             out.append(piece)
     return out
@@ -178,30 +205,61 @@ def _merge(pieces: list[Piece]) -> list[Piece]:
 def mark_warnings(pieces: list[Piece], warnings: list[Mapping]) -> list[Piece]:
     """Tag the pieces that fall inside review warnings (clean-text offsets).
 
-    Deleted text strictly inside a warning's span is tagged too.
+    Deleted text strictly inside a warning's span is tagged too. Where
+    warnings overlap, a piece gets the first by (start, end, index).
 
     >>> [(p.text, p.warning) for p in mark_warnings([Piece("abcd")], [{"start": 1, "end": 3}])]
     [('a', -1), ('bc', 0), ('d', -1)]
     """
+    return [Piece._make(piece) for piece in _mark_warnings(pieces, warnings)]
+
+
+def _mark_warnings(pieces: list[PieceFields], warnings: list[Mapping]) -> list[PieceFields]:
+    """`mark_warnings` on plain tuples: one walk, cutting the live pieces at the warnings' ends."""
     spans = sorted((w["start"], w["end"], i) for i, w in enumerate(warnings) if w["end"] > w["start"])
     if not spans:
         return pieces
-    cuts = sorted({s for s, _, _ in spans} | {e for _, e, _ in spans})
-    out, pos = [], 0
-
-    def warning_at(position: int, inside: bool) -> int:
-        for start, end, index in spans:
-            if start <= position < end if not inside else start < position < end:
-                return index
-        return NO_EDIT
-
-    for piece in _split_live(pieces, cuts):
-        if piece.deleted_by != NO_EDIT:
-            out.append(Piece(piece.text, piece.inserted_by, piece.deleted_by, warning_at(pos, inside=True)))
+    cuts, covering, around = _warning_cuts(spans)
+    out: list[PieceFields] = []
+    pos, k = 0, 0  # k: the last cut at or before pos
+    for piece in pieces:
+        text, inserted_by, deleted_by, _ = piece
+        while cuts[k + 1] <= pos:
+            k += 1
+        if deleted_by != NO_EDIT:  # takes no room in the clean text: it sits at pos
+            out.append((text, inserted_by, deleted_by, around[k] if cuts[k] == pos else covering[k]))
             continue
-        out.append(Piece(piece.text, piece.inserted_by, piece.deleted_by, warning_at(pos, inside=False)))
-        pos += len(piece.text)
+        start, end = pos, pos + len(text)
+        while True:
+            stop = min(cuts[k + 1], end)
+            out.append((text[pos - start : stop - start], inserted_by, deleted_by, covering[k]))
+            pos = stop
+            if pos == end:
+                break
+            k += 1
     return _merge(out)
+
+
+def _warning_cuts(spans: list[tuple[int, int, int]]) -> tuple[list, list[int], list[int]]:
+    """Where the warnings' spans (sorted) start and end, between sentinels
+    -inf and +inf; for each such cut, the warning that covers the text from it
+    to the next cut, and the one that strictly surrounds it (for deleted text
+    sitting right there). Either is the first span, in sorted order, that
+    holds the place: the top of a heap of the spans open there."""
+    cuts = sorted({start for start, _, _ in spans} | {end for _, end, _ in spans})
+    covering, around = [NO_EDIT], [NO_EDIT]  # the -inf sentinel's
+    open_spans: list[tuple[int, int, int]] = []
+    following = iter(spans)
+    next_span = next(following, None)
+    for cut in cuts:
+        while open_spans and open_spans[0][1] <= cut:  # ended: closed for good, as cuts only grow
+            heapq.heappop(open_spans)
+        around.append(open_spans[0][2] if open_spans else NO_EDIT)
+        while next_span is not None and next_span[0] == cut:
+            heapq.heappush(open_spans, next_span)
+            next_span = next(following, None)
+        covering.append(open_spans[0][2] if open_spans else NO_EDIT)
+    return [-math.inf, *cuts, math.inf], covering, around
 
 
 def step_colour(step: str) -> str:
@@ -234,7 +292,7 @@ def document_block(clean: str, edits: list[Edit], warnings: list[Mapping]) -> st
     '{"rules":["s/r"],"edits":[[0,"why",0,1]],"pieces":[["x",-1,0],["y",0,-1]],"warnings":[]}'
     """
     rules: dict[str, int] = {}
-    pieces = mark_warnings(edit_history(clean, edits), warnings)
+    pieces = _mark_warnings(_history(clean, edits), warnings)
     data = {
         "edits": [[rules.setdefault(f"{e.step}/{e.rule}", len(rules)), e.reason, e.start, e.end] for e in edits],
         "pieces": [_piece_json(p) for p in pieces],
@@ -341,13 +399,14 @@ def _steps_in_order(seen: Iterable[str]) -> list[str]:
     return [s for s in KNOWN_STEPS] + sorted(seen - set(KNOWN_STEPS))
 
 
-def _piece_json(piece: Piece) -> str | list:
+def _piece_json(piece: PieceFields) -> str | list:
     """A plain piece is its text; a marked one [text, inserted_by, deleted_by(, warning)]."""
-    if (piece.inserted_by, piece.deleted_by, piece.warning) == (NO_EDIT, NO_EDIT, NO_EDIT):
-        return piece.text
-    if piece.warning == NO_EDIT:
-        return [piece.text, piece.inserted_by, piece.deleted_by]
-    return [piece.text, piece.inserted_by, piece.deleted_by, piece.warning]
+    text, inserted_by, deleted_by, warning = piece
+    if warning != NO_EDIT:
+        return [text, inserted_by, deleted_by, warning]
+    if inserted_by == deleted_by == NO_EDIT:
+        return text
+    return [text, inserted_by, deleted_by]
 
 
 def _script_json(data) -> str:
