@@ -343,6 +343,11 @@ def write_parquet(jsonl: Path, target: Path) -> None:
     pyarrow.parquet.write_table(pyarrow.json.read_json(jsonl), target)
 
 
+# What `json.dumps(value, ensure_ascii=False)` uses, made once: json.dumps
+# builds a new encoder on each call with options other than the defaults.
+_UTF8_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def json_value(value) -> str:
     """VALUE as JSON on one line; escaped as ASCII only when it holds raw
     bytes kept as lone surrogates (which UTF-8 cannot carry).
@@ -350,7 +355,7 @@ def json_value(value) -> str:
     >>> json_value({"a": "é"}), json_value("\\udc92")
     ('{"a": "é"}', '"\\\\udc92"')
     """
-    line = json.dumps(value, ensure_ascii=False)
+    line = _UTF8_JSON.encode(value)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
