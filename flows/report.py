@@ -167,7 +167,8 @@ def _replay_step(pieces: list[PieceFields], edits: list[tuple[int, Edit]]) -> li
 
 def _start_edits(upcoming: list, pos: int, out: list[PieceFields]) -> tuple | None:
     """Take the edits that start at POS off UPCOMING: place the pure
-    insertions (they come first), and return the one that deletes text, if any."""
+    insertions (sorted first), and return the first that replaces text, if any
+    (one more starting there would overlap it: it stays, and is refused at the end)."""
     while upcoming and upcoming[-1][0] == pos:
         start, end, index, edit = upcoming.pop()
         if start != end:
