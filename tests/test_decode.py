@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cleaners.decode import UTF8_WITH_ESCAPES, decode_bytes, encode_text
+from cleaners.decode import CONTROL_RE, UTF8_WITH_ESCAPES, decode_bytes, encode_text
 
 TEXT = "Grüße aus Köln: “Tokayev’s” visit — 5 €.\r\nSecond line.\rThird.\n"
 
@@ -35,3 +37,14 @@ def test_utf8_with_a_stray_byte_stays_utf8_and_keeps_the_byte():
     decoded = decode_bytes(raw)
     assert decoded.encoding == UTF8_WITH_ESCAPES
     assert decoded.text.startswith("Kottasová said")
+
+
+@given(st.text(alphabet=st.one_of(  # the class's edges: C0, DEL and C1, escaped bytes (lone surrogates)
+    st.characters(max_codepoint=0x17F), st.characters(min_codepoint=0xDC70, max_codepoint=0xDD10, exclude_categories=())
+), max_size=200))
+def test_the_control_screen_counts_what_regex_counts(text):
+    # CONTROL_RE uses the standard library's `re` for speed; it must match
+    # exactly the characters the project's `regex` module would.
+    import regex
+
+    assert CONTROL_RE.findall(text) == regex.findall(CONTROL_RE.pattern, text)
