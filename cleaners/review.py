@@ -47,6 +47,9 @@ STRAY_CAPITAL_RE = regex.compile(
 # not be an abbreviation (U.S., a.m., No., etc.), so it needs three letters.
 SENTENCE_FRAGMENT_RE = regex.compile(r"(?<=(?<![\p{L}.])\p{Ll}{3,}\.) (?P<fragment>\p{Ll}[\p{Ll}'’-]*(?=[ ,;]|$)(?: \S+){0,3})")
 ABBREVIATIONS = frozenset("etc vol approx dept est fig inc ltd corp nos gen govt sept".split())
+# A straight double quote, unless it follows a digit: there it is an inch
+# mark (5'11", a 12" pizza), which pairs with nothing.
+STRAIGHT_QUOTE_RE = regex.compile(r'(?<!\d)"')
 
 
 def review_warnings(text: str) -> list[ReviewWarning]:
@@ -92,9 +95,21 @@ def unbalanced_quotes(text: str) -> list[ReviewWarning]:
             opens, closes = body.count("„"), body.count("“") + body.count("”")
         else:
             opens, closes = body.count("“"), body.count("”")
-        straight = len(regex.findall(r'(?<!\d)"', body))
+        straight = _straight_quotes(body)
         following = found[index + 1].group() if index + 1 < len(found) else ""
         runs_on = opens == closes + 1 and following.startswith(("“", '"'))
         if (opens != closes and not runs_on) or (straight % 2 and not following.startswith('"')):
             warnings.append(ReviewWarning(paragraph.start(), paragraph.end(), "unbalanced-quotes", body[:80]))
     return warnings
+
+
+def _straight_quotes(paragraph: str) -> int:
+    """How many straight double quotes a paragraph has (inch marks aside).
+
+    Most paragraphs have none, and `in` tells so much faster than a regex
+    scan can.
+
+    >>> _straight_quotes('He said "yes" to a 12" pizza.'), _straight_quotes("No quotes.")
+    (2, 0)
+    """
+    return len(STRAIGHT_QUOTE_RE.findall(paragraph)) if '"' in paragraph else 0
