@@ -134,32 +134,34 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
 # compares strings many times faster than tuples of words (no word to hash on
 # each call), and every comparison made here (equality, length, Indel
 # similarity, slices, sets, containment of a run of words) gives the same
-# answer on either form. Code points start above the space and the newline,
-# which _joined and _contained_repeats put between tokens; a document with
-# more distinct words than code points keeps its words as tuples.
-FIRST_TOKEN = 0x100
+# answer on either form. Code points start just above the newline, which
+# _contained_repeats puts between paragraphs: the first 245 distinct words
+# get code points below 256, which rapidfuzz looks up in a table instead of
+# a hash map (1.5x faster comparisons). A document with more distinct words
+# than code points keeps its words as tuples.
+FIRST_TOKEN = ord("\n") + 1
 MAX_VOCABULARY = 0x110000 - FIRST_TOKEN
 # The lower-cased words of a sentence or paragraph, in one of those two forms.
 Words = str | tuple[str, ...]
 
 
 def _as_tokens(sentences: list[list]) -> tuple[list[list], list[Words]]:
-    """The (start, end, words) sentences of each paragraph with their words
-    lower-cased, as token strings (see FIRST_TOKEN), or as tuples of words
+    """The (start, end, lower-cased words) sentences of each paragraph with
+    their words as token strings (see FIRST_TOKEN), or as tuples of words
     when the document has too many distinct words; and each paragraph's words
     in the same form (a sentence boundary is one space, so a paragraph's words
     are its sentences' words).
 
     >>> _as_tokens([_sentences("Rain. Rain fell.")])
-    ([[(0, 5, 'Ā'), (6, 16, 'Āā')]], ['ĀĀā'])
+    ([[(0, 5, '\\x0b'), (6, 16, '\\x0b\\x0c')]], ['\\x0b\\x0b\\x0c'])
     """
-    lowered = _lower_each(list(chain.from_iterable(words for parts in sentences for _, _, words in parts)))
-    vocabulary = dict.fromkeys(lowered)
+    in_order = list(chain.from_iterable(words for parts in sentences for _, _, words in parts))
+    vocabulary = dict.fromkeys(in_order)
     if len(vocabulary) > MAX_VOCABULARY:
-        document = tuple(lowered)
+        document = tuple(in_order)
     else:
         token = dict(zip(vocabulary, map(chr, range(FIRST_TOKEN, FIRST_TOKEN + len(vocabulary)))))
-        document = "".join(map(token.__getitem__, lowered))
+        document = "".join(map(token.__getitem__, in_order))
     # Hand the document's words back sentence by sentence, paragraph by paragraph.
     out, paragraph_words, at = [], [], 0
     for parts in sentences:
@@ -314,16 +316,37 @@ def _repeated_sentences(
 
 
 def _sentences(paragraph: str) -> list[tuple[int, int, list[str]]]:
-    """(start, end, words as written) of each sentence of a paragraph.
+    """(start, end, lower-cased words) of each sentence of a paragraph.
 
     >>> _sentences("One two. Three four.")
-    [(0, 8, ['One', 'two']), (9, 20, ['Three', 'four'])]
+    [(0, 8, ['one', 'two']), (9, 20, ['three', 'four'])]
     """
     out, start = [], 0
     for sentence in SENTENCE_END_RE.split(paragraph):
-        out.append((start, start + len(sentence), WORD_RE.findall(sentence)))
+        out.append((start, start + len(sentence), _lower_words(sentence)))
         start += len(sentence) + 1  # a boundary is one space
     return out
+
+
+def _lower_words(sentence: str) -> list[str]:
+    """The lower-cased words of a sentence: the words of the lower-cased
+    sentence, one str.lower call instead of one per word.
+
+    The same as [w.lower() for w in WORD_RE.findall(sentence)]: str.lower
+    maps each character on its own, and every character it changes becomes
+    characters that are word characters exactly when it was one (checked for
+    every code point in tests/test_repeats_fast_paths.py), so the words of
+    the lower-cased sentence are the lower-cased words. The one exception is
+    the capital sigma, whose lower case depends on the letters around it,
+    which can lie beyond the word's end: sentences with one take the word
+    by word path.
+
+    >>> _lower_words("The Río Grande's ΟΔΟΣ-ΣΑ.")
+    ['the', 'río', 'grande', 's', 'οδος', 'σα']
+    """
+    if "Σ" in sentence:
+        return _lower_each(WORD_RE.findall(sentence))
+    return WORD_RE.findall(sentence.lower())
 
 
 def _is_prose(paragraph: str, parts: list) -> bool:
@@ -492,9 +515,14 @@ def _neighbour_repeats(words: list[Words], first: int, index: int, step: int) ->
 
 
 def _joined(words: Words) -> str:
-    """Words as one string with a space at each end, for whole-word containment
-    (a token string joins the same way: no token is a space)."""
-    return " " + " ".join(words) + " "
+    """Words as one string in which a substring that is a joined run of words
+    is found only as a run of whole words: a token string as it is (each
+    word is one character), a tuple with a space around each word.
+
+    >>> _joined(("big", "cat")), _joined("ab")
+    (' big cat ', 'ab')
+    """
+    return words if isinstance(words, str) else " " + " ".join(words) + " "
 
 
 def _lengths_allow(a: int, b: int, similarity: float = NEAR_REPEAT_SIMILARITY) -> bool:

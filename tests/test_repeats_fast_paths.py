@@ -1,9 +1,10 @@
 """The fast paths of dedupe_paragraphs give what the plain comparisons give.
 
 Each fast path (token strings instead of word tuples, one rapidfuzz call
-before the one-by-one comparisons, one search before the containment check)
-is checked here against the straightforward code it replaces, on documents
-made to repeat paragraphs, sentences and runs of words with small changes.
+before the one-by-one comparisons, one search before the containment check,
+lower-casing whole sentences) is checked here against the straightforward
+code it replaces, on documents made to repeat paragraphs, sentences and runs
+of words with small changes.
 """
 
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
 from cleaners import repeats
+from cleaners.patterns import WORD_RE
 from cleaners.repeats import (
     MAX_CONTAINED_WORDS,
     MIN_CONTAINED_WORDS,
@@ -20,6 +22,7 @@ from cleaners.repeats import (
     _contained_repeats,
     _joined,
     _lower_each,
+    _lower_words,
     _near_any,
     _near_group,
     _restates,
@@ -82,6 +85,30 @@ def test_looking_at_the_sentences_of_every_paragraph_gives_the_same_edits(text):
 @given(st.lists(st.sampled_from(["ΟΔΟΣ", "Σ", "ΣΑ", "İ", "ẞ", "ǅ", "ﬃ", "Ⅻ", "e\u0301", "ΑΣ\u0301", "ᾼ", "x"]).map("".join), max_size=6))
 def test_lower_each_is_lower_word_by_word(words):
     assert _lower_each(words) == [w.lower() for w in words]
+
+
+@FAST
+@given(documents())
+def test_tokens_from_the_first_code_point_above_the_latin1_range_give_the_same_edits(text):
+    same_edits_without("FIRST_TOKEN", 0x100, text)  # no token below 256, none a space
+
+
+def test_lower_casing_keeps_each_character_a_word_character_or_not():
+    """What _lower_words rests on, for every code point: a character that
+    str.lower changes becomes characters that are word characters exactly
+    when it was one."""
+    for code in range(0x110000):
+        char = chr(code)
+        lowered = char.lower()
+        if lowered != char:
+            is_word = WORD_RE.fullmatch(char) is not None
+            assert all((WORD_RE.fullmatch(c) is not None) == is_word for c in lowered), hex(code)
+
+
+@FAST
+@given(st.text(st.sampled_from("ΣσςΟΔΑİIıiẞß\u0301\u0345ﬃǅⅫ'’-. ,x")))
+def test_lower_words_are_the_words_lower_cased_one_by_one(sentence):
+    assert _lower_words(sentence) == [word.lower() for word in WORD_RE.findall(sentence)]
 
 
 @FAST
