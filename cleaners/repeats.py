@@ -65,6 +65,9 @@ ABBREVIATIONS = "Mr|Mrs|Ms|Dr|Jr|Sr|St|Prof|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|No|V
 SENTENCE_END_RE = regex.compile(
     rf"(?<!\b\p{{Lu}}\.|\b(?:{ABBREVIATIONS})\.)(?<=[.!?…][”’\"')\]]*) (?=[\p{{Lu}}“‘\"'(\p{{N}}])"
 )
+# Every word of a text and every line break, in order: _tokenized reads a
+# document whose sentences each sit on a line of their own.
+WORD_OR_LINE_BREAK_RE = regex.compile(WORD_RE.pattern + "|\n")
 # Only sentences of running prose are what a later sentence may repeat: a
 # paragraph of two or more sentences that ends like a sentence and is no list
 # item. One-line paragraphs are headings, list items and pull quotes
@@ -123,7 +126,7 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
     [('repeated-paragraph', '\\nPutin met Xi in Samarkand on Thursday for talks on trade.\\n')]
     """
     spans = list(paragraphs(text))
-    sentences, words = _as_tokens([_sentences(p.group()) for p in spans])
+    sentences, words = _tokenized(text, spans)
     doomed = _repeated_paragraphs([p.group() for p in spans], words, sentences)
     sentence_edits = _repeated_sentences(spans, sentences, doomed)
     return sorted(delete_paragraphs(text, doomed, STEP) + sentence_edits, key=lambda e: e.start)
@@ -145,33 +148,91 @@ MAX_VOCABULARY = 0x110000 - FIRST_TOKEN
 Words = str | tuple[str, ...]
 
 
-def _as_tokens(sentences: list[list]) -> tuple[list[list], list[Words]]:
-    """The (start, end, lower-cased words) sentences of each paragraph with
-    their words as token strings (see FIRST_TOKEN), or as tuples of words
+def _tokenized(text: str, spans: list[regex.Match]) -> tuple[list[list], list[Words]]:
+    """The (start, end, words) sentences of each paragraph (`spans`), words
+    lower-cased, as token strings (see FIRST_TOKEN), or as tuples of words
     when the document has too many distinct words; and each paragraph's words
     in the same form (a sentence boundary is one space, so a paragraph's words
     are its sentences' words).
 
-    >>> _as_tokens([_sentences("Rain. Rain fell.")])
-    ([[(0, 5, '\\x0b'), (6, 16, '\\x0b\\x0c')]], ['\\x0b\\x0b\\x0c'])
+    The document is read in one go rather than sentence by sentence: each
+    sentence boundary becomes a line break (one character for another, so
+    offsets stay), one findall gives every word and line break in order, and
+    the document's token string splits at its line breaks into sentences.
+    A boundary never sees past its paragraph's line (none of the characters
+    it looks at is a line break), so these are the paragraphs' own sentences.
+
+    >>> text = "Rain. Rain fell.\\n\\nFell."
+    >>> _tokenized(text, list(paragraphs(text)))
+    ([[(0, 5, '\\x0b'), (6, 16, '\\x0b\\x0c')], [(0, 5, '\\x0c')]], ['\\x0b\\x0b\\x0c', '\\x0c'])
     """
-    in_order = list(chain.from_iterable(words for parts in sentences for _, _, words in parts))
+    lined = SENTENCE_END_RE.sub("\n", text)
+    in_order = _lower_words(lined)
     vocabulary = dict.fromkeys(in_order)
+    vocabulary.pop("\n", None)
     if len(vocabulary) > MAX_VOCABULARY:
-        document = tuple(in_order)
+        line_words = _split_at_line_breaks(in_order)
     else:
         token = dict(zip(vocabulary, map(chr, range(FIRST_TOKEN, FIRST_TOKEN + len(vocabulary)))))
-        document = "".join(map(token.__getitem__, in_order))
-    # Hand the document's words back sentence by sentence, paragraph by paragraph.
-    out, paragraph_words, at = [], [], 0
-    for parts in sentences:
-        start = at
-        out.append([])
-        for begin, end, words in parts:
-            out[-1].append((begin, end, document[at : at + len(words)]))
-            at += len(words)
-        paragraph_words.append(document[start:at])
-    return out, paragraph_words
+        token["\n"] = "\n"  # no token is a line break (FIRST_TOKEN)
+        line_words = "".join(map(token.__getitem__, in_order)).split("\n")
+    lines = lined.split("\n")
+    # Hand the words back sentence by sentence, paragraph by paragraph.
+    sentences, paragraph_words, line, after_last = [], [], 0, 0
+    for span in spans:
+        start, end = span.span()
+        line += lined.count("\n", after_last, start)
+        last = line + lined.count("\n", start, end)
+        parts, begin = [], 0
+        for sentence, words in zip(lines[line : last + 1], line_words[line : last + 1]):
+            parts.append((begin, begin + len(sentence), words))
+            begin += len(sentence) + 1
+        sentences.append(parts)
+        paragraph_words.append(_concatenated(line_words[line : last + 1]))
+        line, after_last = last, end
+    return sentences, paragraph_words
+
+
+def _lower_words(text: str) -> list[str]:
+    """The words and line breaks of a text, in order, words lower-cased.
+
+    The words of the lower-cased text, one str.lower call instead of one per
+    word: the same as lower-casing each word, since str.lower maps each
+    character on its own and every character it changes becomes characters
+    that are word characters (or line breaks) exactly when it was one
+    (checked for every code point in tests/test_repeats_fast_paths.py). The
+    one exception is the capital sigma, whose lower case depends on the
+    letters around it, which can lie beyond the word's end: a text with one
+    is lower-cased word by word.
+
+    >>> _lower_words("The Río\\nGrande's ΟΔΟΣ-ΣΑ.")
+    ['the', 'río', '\\n', 'grande', 's', 'οδος', 'σα']
+    """
+    if "Σ" in text:
+        return _lower_each(WORD_OR_LINE_BREAK_RE.findall(text))
+    return WORD_OR_LINE_BREAK_RE.findall(text.lower())
+
+
+def _split_at_line_breaks(items: list[str]) -> list[tuple[str, ...]]:
+    """The words of each line, from the words and line breaks in order.
+
+    >>> _split_at_line_breaks(["a", "\\n", "\\n", "b", "c"])
+    [('a',), (), ('b', 'c')]
+    """
+    lines, line = [], []
+    for item in items:
+        if item == "\n":
+            lines.append(tuple(line))
+            line = []
+        else:
+            line.append(item)
+    lines.append(tuple(line))
+    return lines
+
+
+def _concatenated(parts: list[Words]) -> Words:
+    """The words of several sentences as one sequence, in the same form."""
+    return "".join(parts) if parts and isinstance(parts[0], str) else tuple(chain.from_iterable(parts))
 
 
 def _lower_each(words: list[str]) -> list[str]:
@@ -315,46 +376,12 @@ def _repeated_sentences(
     return edits
 
 
-def _sentences(paragraph: str) -> list[tuple[int, int, list[str]]]:
-    """(start, end, lower-cased words) of each sentence of a paragraph.
-
-    >>> _sentences("One two. Three four.")
-    [(0, 8, ['one', 'two']), (9, 20, ['three', 'four'])]
-    """
-    out, start = [], 0
-    for sentence in SENTENCE_END_RE.split(paragraph):
-        out.append((start, start + len(sentence), _lower_words(sentence)))
-        start += len(sentence) + 1  # a boundary is one space
-    return out
-
-
-def _lower_words(sentence: str) -> list[str]:
-    """The lower-cased words of a sentence: the words of the lower-cased
-    sentence, one str.lower call instead of one per word.
-
-    The same as [w.lower() for w in WORD_RE.findall(sentence)]: str.lower
-    maps each character on its own, and every character it changes becomes
-    characters that are word characters exactly when it was one (checked for
-    every code point in tests/test_repeats_fast_paths.py), so the words of
-    the lower-cased sentence are the lower-cased words. The one exception is
-    the capital sigma, whose lower case depends on the letters around it,
-    which can lie beyond the word's end: sentences with one take the word
-    by word path.
-
-    >>> _lower_words("The Río Grande's ΟΔΟΣ-ΣΑ.")
-    ['the', 'río', 'grande', 's', 'οδος', 'σα']
-    """
-    if "Σ" in sentence:
-        return _lower_each(WORD_RE.findall(sentence))
-    return WORD_RE.findall(sentence.lower())
-
-
 def _is_prose(paragraph: str, parts: list) -> bool:
     """Whether a paragraph is running prose (see PROSE_END_RE).
 
-    >>> _is_prose("It rained. Roads closed.", _sentences("It rained. Roads closed."))
+    >>> _is_prose("It rained. Roads closed.", [(0, 10, "ab"), (11, 24, "cd")])
     True
-    >>> _is_prose("1. It rained. Roads closed", _sentences("1. It rained. Roads closed"))
+    >>> _is_prose("1. It rained. Roads closed", [(0, 12, "ab"), (13, 26, "cd")])
     False
     """
     return len(parts) > 1 and bool(PROSE_END_RE.search(paragraph)) and not LIST_ITEM_RE.match(paragraph)

@@ -7,6 +7,7 @@ code it replaces, on documents made to repeat paragraphs, sentences and runs
 of words with small changes.
 """
 
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
@@ -18,7 +19,6 @@ from cleaners.repeats import (
     MIN_CONTAINED_WORDS,
     NEAR_REPEAT_SIMILARITY,
     NEAR_SENTENCE_SIMILARITY,
-    _as_tokens,
     _contained_repeats,
     _joined,
     _lower_each,
@@ -27,7 +27,7 @@ from cleaners.repeats import (
     _near_group,
     _restates,
     _restates_any,
-    _sentences,
+    _tokenized,
     dedupe_paragraphs,
 )
 
@@ -96,34 +96,75 @@ def test_tokens_from_the_first_code_point_above_the_latin1_range_give_the_same_e
 def test_lower_casing_keeps_each_character_a_word_character_or_not():
     """What _lower_words rests on, for every code point: a character that
     str.lower changes becomes characters that are word characters exactly
-    when it was one."""
+    when it was one, and none of them a line break."""
     for code in range(0x110000):
         char = chr(code)
         lowered = char.lower()
         if lowered != char:
             is_word = WORD_RE.fullmatch(char) is not None
             assert all((WORD_RE.fullmatch(c) is not None) == is_word for c in lowered), hex(code)
+            assert "\n" not in lowered, hex(code)
 
 
 @FAST
-@given(st.text(st.sampled_from("ΣσςΟΔΑİIıiẞß\u0301\u0345ﬃǅⅫ'’-. ,x")))
-def test_lower_words_are_the_words_lower_cased_one_by_one(sentence):
-    assert _lower_words(sentence) == [word.lower() for word in WORD_RE.findall(sentence)]
+@given(st.text(st.sampled_from("ΣσςΟΔΑİIıiẞß\u0301\u0345ﬃǅⅫ'’-. ,x\n")))
+def test_lower_words_are_the_words_lower_cased_one_by_one(text):
+    expected = [item.lower() for item in regex.findall(WORD_RE.pattern + "|\n", text)]
+    assert _lower_words(text) == expected
+
+
+def plain_sentences(text: str) -> list[list[tuple[int, int, list[str]]]]:
+    """(start, end, lower-cased words) of each sentence, paragraph by
+    paragraph and sentence by sentence, the way the code before _tokenized
+    read a document."""
+    out = []
+    for paragraph in repeats.paragraphs(text):
+        parts, start = [], 0
+        for sentence in repeats.SENTENCE_END_RE.split(paragraph.group()):
+            parts.append((start, start + len(sentence), [word.lower() for word in WORD_RE.findall(sentence)]))
+            start += len(sentence) + 1
+        out.append(parts)
+    return out
+
+
+def plain_tokens(text: str) -> tuple[list[list], list[str]]:
+    """plain_sentences with each word as one character, FIRST_TOKEN for the
+    first distinct word, the next code point for the next."""
+    sentences = plain_sentences(text)
+    code = {}
+    for parts in sentences:
+        for _, _, words in parts:
+            for word in words:
+                code.setdefault(word, chr(repeats.FIRST_TOKEN + len(code)))
+    tokens = [[(start, end, "".join(map(code.get, words))) for start, end, words in parts] for parts in sentences]
+    return tokens, ["".join(words for _, _, words in parts) for parts in tokens]
+
+
+# Pieces of text that make sentence boundaries and words hard to find:
+# initials and abbreviations, closing quotes, paragraphs with no word, runs
+# of spaces, capital sigmas and letters whose lower case is longer.
+PIECES = st.sampled_from(
+    ["Mr.", "U.S.", "Aug. 10", " ", "  ", "\n", "\n\n", ".", "!", "?”", "…", ")", "The", "rain", "ΟΔΟΣ", "Σ", "İstanbul", "2024", "“Quote", "(x)", "'", '"', "-", "é", "e\u0301", "\r"]
+)
 
 
 @FAST
-@given(documents())
-def test_tokens_are_the_lower_cased_words_one_character_each(text):
-    sentences = [_sentences(p.group()) for p in repeats.paragraphs(text)]
-    tokens, paragraph_tokens = _as_tokens(sentences)
-    assert paragraph_tokens == ["".join(token for _, _, token in parts) for parts in tokens]
-    pairs = {}
-    for parts, token_parts in zip(sentences, tokens):
-        for (_, _, words), (_, _, token) in zip(parts, token_parts):
-            assert len(words) == len(token)
-            for word, char in zip(words, token):
-                assert pairs.setdefault(word.lower(), char) == char
-    assert len(set(pairs.values())) == len(pairs)
+@given(st.one_of(documents(), st.lists(PIECES).map("".join)))
+def test_tokenized_reads_the_sentences_of_each_paragraph_read_alone(text):
+    spans = list(repeats.paragraphs(text))
+    assert _tokenized(text, spans) == plain_tokens(text)
+
+
+@FAST
+@given(st.one_of(documents(), st.lists(PIECES).map("".join)))
+def test_tokenized_words_are_tuples_when_the_vocabulary_is_too_large(text):
+    saved, repeats.MAX_VOCABULARY = repeats.MAX_VOCABULARY, -1  # even no word is too many
+    try:
+        sentences, words = _tokenized(text, list(repeats.paragraphs(text)))
+    finally:
+        repeats.MAX_VOCABULARY = saved
+    expected = [[(start, end, tuple(words)) for start, end, words in parts] for parts in plain_sentences(text)]
+    assert (sentences, words) == (expected, [sum((w for _, _, w in parts), ()) for parts in expected])
 
 
 @FAST
@@ -146,8 +187,7 @@ def test_near_group_finds_the_first_group_the_plain_loop_finds(text):
 @FAST
 @given(documents())
 def test_near_any_is_any_near_sentence(text):
-    sentences = [words for p in repeats.paragraphs(text) for _, _, words in _sentences(p.group())]
-    sentences = [tuple(w.lower() for w in words) for words in sentences]
+    sentences = [tuple(words) for parts in plain_sentences(text) for _, _, words in parts]
     for index, sentence in enumerate(sentences):
         expected = any(repeats._near_sentence(sentence, other) for other in sentences[:index])
         assert _near_any(sentence, sentences[:index], NEAR_SENTENCE_SIMILARITY) == expected
