@@ -144,7 +144,7 @@ def plain_tokens(text: str) -> tuple[list[list], list[str]]:
 # initials and abbreviations, closing quotes, paragraphs with no word, runs
 # of spaces, capital sigmas and letters whose lower case is longer.
 PIECES = st.sampled_from(
-    ["Mr.", "U.S.", "Aug. 10", " ", "  ", "\n", "\n\n", ".", "!", "?”", "…", ")", "The", "rain", "ΟΔΟΣ", "Σ", "İstanbul", "2024", "“Quote", "(x)", "'", '"', "-", "é", "e\u0301", "\r"]
+    ["Mr.", "U.S.", "Aug. 10", " ", "  ", "\n", "\n\n", ".", "!", "?”", "…", ")", "’", "]", "The", "rain", "ΟΔΟΣ", "Σ", "İstanbul", "2024", "“Quote", "(x)", "'", '"', "-", "é", "e\u0301", "\r"]
 )
 
 
@@ -237,3 +237,23 @@ def test_restates_any_is_any_restates(sentences):
         for other in sentences[:index]:
             by_length.setdefault(len(other), []).append((other, set(other)))
         assert _restates_any(sentence, by_length) == any(_restates(sentence, other) for other in sentences[:index])
+
+
+# The patterns as they were written before their parts were reordered or
+# replaced by str methods, for the tests below.
+SENTENCE_END_BEFORE = regex.compile(
+    rf"(?<!\b\p{{Lu}}\.|\b(?:{repeats.ABBREVIATIONS})\.)(?<=[.!?…][”’\"')\]]*) (?=[\p{{Lu}}“‘\"'(\p{{N}}])"
+)
+PROSE_END_BEFORE = regex.compile(r"[.!?…][”’\"')\]]*$")
+
+
+@FAST
+@given(st.lists(PIECES).map("".join))
+def test_sentence_boundaries_are_where_they_were_with_the_abbreviations_looked_for_first(text):
+    assert [m.start() for m in repeats.SENTENCE_END_RE.finditer(text)] == [m.start() for m in SENTENCE_END_BEFORE.finditer(text)]
+
+
+@FAST
+@given(st.lists(PIECES).map("".join).map(lambda text: text.replace("\n", "")))
+def test_ending_like_a_sentence_is_what_the_regex_said(line):
+    assert repeats._ends_like_a_sentence(line) == bool(PROSE_END_BEFORE.search(line))
