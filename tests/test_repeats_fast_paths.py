@@ -257,3 +257,9 @@ def test_sentence_boundaries_are_where_they_were_with_the_abbreviations_looked_f
 @given(st.lists(PIECES).map("".join).map(lambda text: text.replace("\n", "")))
 def test_ending_like_a_sentence_is_what_the_regex_said(line):
     assert repeats._ends_like_a_sentence(line) == bool(PROSE_END_BEFORE.search(line))
+
+
+@FAST
+@given(st.text(st.sampled_from("aZ09_²½ªµʰΣσİ\u0301\u0483\u20dd\u3042\u4e00\U0001d400\U0001f600Ⅻ’“-. \n\t")))
+def test_words_read_with_re_are_those_regex_reads(text):
+    assert repeats._words_and_line_breaks(text) == repeats.WORD_OR_LINE_BREAK_RE.findall(text)
