@@ -216,14 +216,11 @@ def _tokenized(text: str, spans: list[regex.Match]) -> tuple[list[list], list[Wo
     """
     lined = SENTENCE_END_RE.sub("\n", text)
     in_order = _lower_words(lined)
-    vocabulary = dict.fromkeys(in_order)
-    vocabulary.pop("\n", None)
-    if len(vocabulary) > MAX_VOCABULARY:
+    # Fewer items than MAX_VOCABULARY: fewer distinct words too, no need to count them.
+    if len(in_order) > MAX_VOCABULARY and len(set(in_order) - {"\n"}) > MAX_VOCABULARY:
         line_words = _split_at_line_breaks(in_order)
     else:
-        token = dict(zip(vocabulary, map(chr, range(FIRST_TOKEN, FIRST_TOKEN + len(vocabulary)))))
-        token["\n"] = "\n"  # no token is a line break (FIRST_TOKEN)
-        line_words = "".join(map(token.__getitem__, in_order)).split("\n")
+        line_words = "".join(map(_Tokens().__getitem__, in_order)).split("\n")
     lines = lined.split("\n")
     # Hand the words back sentence by sentence, paragraph by paragraph.
     sentences, paragraph_words, line, after_last = [], [], 0, 0
@@ -239,6 +236,24 @@ def _tokenized(text: str, spans: list[regex.Match]) -> tuple[list[list], list[Wo
         paragraph_words.append(_concatenated(line_words[line : last + 1]))
         line, after_last = last, end
     return sentences, paragraph_words
+
+
+class _Tokens(dict):
+    """Word -> token: the next code point from FIRST_TOKEN for each new word
+    (one dictionary look-up a word), the line break for itself (no token is
+    one: see FIRST_TOKEN).
+
+    >>> tokens = _Tokens()
+    >>> [tokens[word] for word in ["rain", "\\n", "fell", "rain"]] == [chr(FIRST_TOKEN), "\\n", chr(FIRST_TOKEN + 1), chr(FIRST_TOKEN)]
+    True
+    """
+
+    def __init__(self) -> None:
+        super().__init__({"\n": "\n"})
+
+    def __missing__(self, word: str) -> str:
+        token = self[word] = chr(FIRST_TOKEN + len(self) - 1)  # the line break is not counted
+        return token
 
 
 def _lower_words(text: str) -> list[str]:
@@ -409,14 +424,14 @@ def _repeated_sentences(
     for index, parts in enumerate(sentences):
         if index in doomed or not _has_long_sentence(parts):
             continue
+        # Near an earlier one first: it almost never is, and a refrain's count matters only then.
         repeated = [
             len(words) >= MIN_SENTENCE_WORDS
-            and counts[words] < MIN_REFRAIN_COPIES
             and _near_any(words, earlier, NEAR_SENTENCE_SIMILARITY)
+            and counts[words] < MIN_REFRAIN_COPIES
             for _, _, words in parts
         ]
-        kept_words = sum(len(words) for (_, _, words), r in zip(parts, repeated) if not r)
-        if any(repeated) and kept_words < MIN_KEPT_WORDS:
+        if any(repeated) and sum(len(words) for (_, _, words), r in zip(parts, repeated) if not r) < MIN_KEPT_WORDS:
             doomed[index] = ("repeated-sentences", REASONS["repeated-sentences"])
             continue
         if (
