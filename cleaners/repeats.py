@@ -228,12 +228,16 @@ def _tokenized(text: str, spans: list[regex.Match]) -> tuple[list[list], list[Wo
         start, end = span.span()
         line += lined.count("\n", after_last, start)
         last = line + lined.count("\n", start, end)
-        parts, begin = [], 0
-        for sentence, words in zip(lines[line : last + 1], line_words[line : last + 1]):
-            parts.append((begin, begin + len(sentence), words))
-            begin += len(sentence) + 1
-        sentences.append(parts)
-        paragraph_words.append(_concatenated(line_words[line : last + 1]))
+        if last == line:  # one sentence, the paragraph (most paragraphs)
+            sentences.append([(0, end - start, line_words[line])])
+            paragraph_words.append(line_words[line])
+        else:
+            parts, begin = [], 0
+            for sentence, words in zip(lines[line : last + 1], line_words[line : last + 1]):
+                parts.append((begin, begin + len(sentence), words))
+                begin += len(sentence) + 1
+            sentences.append(parts)
+            paragraph_words.append(_concatenated(line_words[line : last + 1]))
         line, after_last = last, end
     return sentences, paragraph_words
 
