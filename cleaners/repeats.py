@@ -61,9 +61,10 @@ HEADLINE_WINDOW = 3
 # A sentence boundary: end punctuation (and closing quotes), space, then a
 # capital, opening quote or digit; not after an initial ("U.S. House",
 # "George R.R. Martin") or a common abbreviation ("Mr.", "Aug. 10"). A boundary missed only makes a repeat harder to find; a
-# boundary invented could cut half a sentence. The end punctuation is looked
-# for first: it fails at once almost everywhere, while the abbreviations,
-# looked for first, were tried at every character (a quarter of the time).
+# boundary invented could cut half a sentence. The end-punctuation lookbehind
+# comes first: it fails at once almost everywhere, so the abbreviations are
+# tried only after end punctuation (tried first, at every character, they
+# cost a quarter of the scan).
 ABBREVIATIONS = "Mr|Mrs|Ms|Dr|Jr|Sr|St|Prof|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|No|Vol|Inc|Corp|Co|Ltd|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 SENTENCE_END_RE = regex.compile(
     rf"(?<=[.!?…][”’\"')\]]*)(?<!\b\p{{Lu}}\.|\b(?:{ABBREVIATIONS})\.) (?=[\p{{Lu}}“‘\"'(\p{{N}}])"
@@ -185,11 +186,12 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
 # compares strings many times faster than tuples of words (no word to hash on
 # each call), and every comparison made here (equality, length, Indel
 # similarity, slices, sets, containment of a run of words) gives the same
-# answer on either form. Code points start just above the newline, which
-# _contained_repeats puts between paragraphs: the first 245 distinct words
-# get code points below 256, which rapidfuzz looks up in a table instead of
-# a hash map (1.5x faster comparisons). A document with more distinct words
-# than code points keeps its words as tuples.
+# answer on either form. Code points start just above the newline, at which
+# _tokenized splits sentences and which _contained_repeats puts between
+# paragraphs: the first 245 distinct words get code points below 256, which
+# rapidfuzz looks up in a table instead of a hash map (1.5x faster
+# comparisons). A document with more distinct words than code points keeps
+# its words as tuples.
 FIRST_TOKEN = ord("\n") + 1
 MAX_VOCABULARY = 0x110000 - FIRST_TOKEN
 # The lower-cased words of a sentence or paragraph, in one of those two forms.
@@ -311,7 +313,7 @@ def _split_at_line_breaks(items: list[str]) -> list[tuple[str, ...]]:
 
 def _concatenated(parts: list[Words]) -> Words:
     """The words of several sentences as one sequence, in the same form."""
-    return "".join(parts) if parts and isinstance(parts[0], str) else tuple(chain.from_iterable(parts))
+    return "".join(parts) if isinstance(parts[0], str) else tuple(chain.from_iterable(parts))
 
 
 def _lower_each(words: list[str]) -> list[str]:
