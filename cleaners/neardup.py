@@ -297,9 +297,14 @@ def _candidates(matrix: np.ndarray) -> dict[int, set[int]]:
     """Pairs of rows that share at least one LSH band, as row -> other rows.
 
     Each band's rows are hashed to one uint64 and sorted, so equal bands sit
-    next to each other: time n log n per band, memory n per band.
+    next to each other: time n log n per band, memory n per band. A row is
+    linked to its bucket's head (first MAX_BUCKET_LINKS rows), the same for
+    every row in the bucket; copies of one article share their buckets in
+    most bands, so each distinct head is stored once and a row's candidates
+    are the union of its distinct heads, not of one head per band.
     """
-    out: dict[int, set[int]] = {}
+    head_number: dict[tuple[int, ...], int] = {}
+    heads_of: dict[int, set[int]] = {}
     for band in range(LSH_BANDS):
         rows = matrix[:, band * LSH_ROWS : (band + 1) * LSH_ROWS].astype(np.uint64)
         key = np.zeros(len(matrix), dtype=np.uint64)
@@ -313,6 +318,8 @@ def _candidates(matrix: np.ndarray) -> dict[int, set[int]]:
         # A run of equal keys [start, end]: rows in id order (stable sort).
         for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
             group = order[start : end + 1].tolist()
+            head = head_number.setdefault(tuple(group[:MAX_BUCKET_LINKS]), len(head_number))
             for doc in group:
-                out.setdefault(doc, set()).update(group[:MAX_BUCKET_LINKS])
-    return out
+                heads_of.setdefault(doc, set()).add(head)
+    heads = list(head_number)
+    return {doc: set().union(*map(heads.__getitem__, numbers)) for doc, numbers in heads_of.items()}
