@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from cleaners.names import WORD_SPLIT_RE
+from cleaners.names import split_at_words
 from cleaners.patterns import WORD_RE
 
 # Shingles of this many words. With about 10% of words changed, 3-word
@@ -139,7 +139,7 @@ def split_words(text: str) -> list[str]:
     >>> split_words("He met Kassym-Jomart.")
     ['', 'He', ' ', 'met', ' ', 'Kassym-Jomart', '.']
     """
-    return WORD_SPLIT_RE.split(text)
+    return split_at_words(text)
 
 
 def packed_hashes(part: str) -> bytes:
