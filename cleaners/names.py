@@ -66,12 +66,18 @@ def _ranges_below(char_class: str, limit: int) -> str:
     return "[" + "".join(re.escape(r[0]) + (f"-{re.escape(r[-1])}" if len(r) > 1 else "") for r in runs) + "]"
 
 
+# WORD_SPLIT_RE's pattern with its classes spelled out, and its quantifiers
+# possessive (`++`, `*+`), which `re` runs without keeping backtracking
+# points: none is ever used, since a run of word characters is followed by
+# a joiner or the end of the pattern, and the end always matches.
 _FAST_WORD_SPLIT_RE = re.compile(
-    WORD_SPLIT_RE.pattern.replace(WORD_CHAR_CLASS, _ranges_below(WORD_CHAR_CLASS, FAST_SPLIT_LIMIT)).replace(
-        LETTER_OR_MARK_CLASS, _ranges_below(LETTER_OR_MARK_CLASS, FAST_SPLIT_LIMIT)
-    )
+    WORD_SPLIT_RE.pattern.replace(WORD_CHAR_CLASS + "+", _ranges_below(WORD_CHAR_CLASS, FAST_SPLIT_LIMIT) + "++")
+    .replace(LETTER_OR_MARK_CLASS, _ranges_below(LETTER_OR_MARK_CLASS, FAST_SPLIT_LIMIT))
+    .replace(")*)", ")*+)")
 )
-assert r"\p" not in _FAST_WORD_SPLIT_RE.pattern, "WORD_SPLIT_RE has a class _FAST_WORD_SPLIT_RE does not spell out"
+assert r"\p" not in _FAST_WORD_SPLIT_RE.pattern and _FAST_WORD_SPLIT_RE.pattern.count("]++") == 2, (
+    "WORD_SPLIT_RE changed: spell its new pattern out for _FAST_WORD_SPLIT_RE"
+)
 
 
 def split_at_words(text: str) -> list[str]:
