@@ -46,12 +46,15 @@ WORD_SPLIT_RE = regex.compile(f"({WORD_RE.pattern})")
 # Below this code point (the Basic Multilingual Plane: every alphabet, CJK,
 # and the punctuation of news text) WORD_SPLIT_RE's two character classes are
 # spelled out as the ranges `regex` itself matches (`_ranges_below`), so on
-# a text without a character beyond it the two patterns split alike. The
+# a text with no word character beyond it the two patterns split alike. The
 # classes stay small enough for `re` to test a character in one lookup.
 FAST_SPLIT_LIMIT = 0x10000
-BEYOND_FAST_SPLIT_RE = regex.compile(f"[{chr(FAST_SPLIT_LIMIT)}-\\U0010ffff]")
 WORD_CHAR_CLASS = r"[\p{L}\p{M}\p{N}]"
 LETTER_OR_MARK_CLASS = r"[\p{L}\p{M}]"
+# Any character beyond, then (the costlier test, for the few texts that have
+# one: emoji, mostly) a word character beyond.
+BEYOND_FAST_SPLIT_RE = regex.compile(f"[{chr(FAST_SPLIT_LIMIT)}-\\U0010ffff]")
+WORD_CHAR_BEYOND_FAST_SPLIT_RE = regex.compile(f"[{WORD_CHAR_CLASS}&&{BEYOND_FAST_SPLIT_RE.pattern}]", regex.V1)
 
 
 def _ranges_below(char_class: str, limit: int) -> str:
@@ -86,7 +89,7 @@ def split_at_words(text: str) -> list[str]:
     >>> split_at_words("Kassym-Jomart met O’Brien in China’s capital.")
     ['', 'Kassym-Jomart', ' ', 'met', ' ', 'O’Brien', ' ', 'in', ' ', 'China', '’', 's', ' ', 'capital', '.']
     """
-    if BEYOND_FAST_SPLIT_RE.search(text) is None:
+    if BEYOND_FAST_SPLIT_RE.search(text) is None or WORD_CHAR_BEYOND_FAST_SPLIT_RE.search(text) is None:
         return _FAST_WORD_SPLIT_RE.split(text)
     return WORD_SPLIT_RE.split(text)
 # A capital after these (or at a paragraph start) may just start a sentence,

@@ -36,9 +36,14 @@ def test_every_character_of_the_plane_splits_as_with_regex():
             assert split_at_words(text) == WORD_SPLIT_RE.split(text), hex(code)
 
 
-def test_a_character_beyond_the_plane_sends_the_text_to_regex():
-    assert names.BEYOND_FAST_SPLIT_RE.search("a 𝐀b") and not names.BEYOND_FAST_SPLIT_RE.search("a \uffffb")
-    assert split_at_words("Met 𝐀lice-Bob’s friend") == regex.split(f"({names.WORD_RE.pattern})", "Met 𝐀lice-Bob’s friend")
+def test_word_characters_beyond_the_plane_send_the_text_to_regex():
+    beyond = [chr(c) for c in range(FAST_SPLIT_LIMIT, 0x110000, 7)]  # a sample of every block beyond
+    assert any(regex.match(names.WORD_CHAR_CLASS, c) for c in beyond) and not all(regex.match(names.WORD_CHAR_CLASS, c) for c in beyond)
+    for c in beyond:
+        is_word_char = bool(regex.match(names.WORD_CHAR_CLASS, c))
+        assert bool(names.WORD_CHAR_BEYOND_FAST_SPLIT_RE.search(f"a {c}")) == is_word_char, hex(ord(c))
+        for text in (f"a{c}b", f"a-{c}", f"a’s{c}"):
+            assert split_at_words(text) == WORD_SPLIT_RE.split(text), hex(ord(c))
 
 
 def plain_names_at(words, gaps, positions):
