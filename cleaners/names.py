@@ -30,6 +30,7 @@ import regex
 from rapidfuzz.distance import OSA
 
 from cleaners.edits import Edit
+from cleaners.patterns import WORD_CHAR_CLASS, bmp_class, words_all_in_bmp
 
 STEP = "repair_garbles"
 RULE = "consensus-name"
@@ -37,45 +38,20 @@ RULE = "consensus-name"
 # Hyphen and apostrophe parts belong to a word (Kassym-Jomart, O’Brien), a
 # possessive or contracted ’s does not (China’s is China).
 JOINED_PART = r"(?:-|[’'](?!s(?![\p{L}\p{M}])))[\p{L}\p{M}\p{N}]+"
-WORD_RE = regex.compile(rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:{JOINED_PART})*")
+WORD_RE = regex.compile(rf"{WORD_CHAR_CLASS}+(?:{JOINED_PART})*")
+LETTER_OR_MARK_CLASS = r"[\p{L}\p{M}]"
 # The same words with the text between them: split() gives gap, word, gap,
 # word, ..., gap, every character of the text in order.
 WORD_SPLIT_RE = regex.compile(f"({WORD_RE.pattern})")
-# Every corpus document is split into words, and the standard library's `re`
-# splits about twice as fast as `regex`, but it knows no Unicode properties.
-# Below this code point (the Basic Multilingual Plane: every alphabet, CJK,
-# and the punctuation of news text) WORD_SPLIT_RE's two character classes are
-# spelled out as the ranges `regex` itself matches (`_ranges_below`), so on
-# a text with no word character beyond it the two patterns split alike. The
-# classes stay small enough for `re` to test a character in one lookup.
-FAST_SPLIT_LIMIT = 0x10000
-WORD_CHAR_CLASS = r"[\p{L}\p{M}\p{N}]"
-LETTER_OR_MARK_CLASS = r"[\p{L}\p{M}]"
-# Any character beyond, then (the costlier test, for the few texts that have
-# one: emoji, mostly) a word character beyond.
-BEYOND_FAST_SPLIT_RE = regex.compile(f"[{chr(FAST_SPLIT_LIMIT)}-\\U0010ffff]")
-WORD_CHAR_BEYOND_FAST_SPLIT_RE = regex.compile(f"[{WORD_CHAR_CLASS}&&{BEYOND_FAST_SPLIT_RE.pattern}]", regex.V1)
-
-
-def _ranges_below(char_class: str, limit: int) -> str:
-    """The characters below `limit` that the `regex` class `char_class`
-    matches, as an `re` class.
-
-    >>> _ranges_below(r"[\\p{N}]", 0x100)
-    '[0-9²-³¹¼-¾]'
-    """
-    below = "".join(map(chr, range(limit)))
-    runs = (m.group() for m in regex.finditer(f"{char_class}+", below))
-    return "[" + "".join(re.escape(r[0]) + (f"-{re.escape(r[-1])}" if len(r) > 1 else "") for r in runs) + "]"
-
-
-# WORD_SPLIT_RE's pattern with its classes spelled out, and its quantifiers
-# possessive (`++`, `*+`), which `re` runs without keeping backtracking
-# points: none is ever used, since a run of word characters is followed by
-# a joiner or the end of the pattern, and the end always matches.
+# Every corpus document is split into words, twice as fast with `re`:
+# WORD_SPLIT_RE's pattern with its classes spelled out for the BMP
+# (cleaners.patterns.bmp_class) and its quantifiers possessive (`++`, `*+`),
+# which `re` runs without keeping backtracking points: none is ever used,
+# since a run of word characters is followed by a joiner or the end of the
+# pattern, and the end always matches.
 _FAST_WORD_SPLIT_RE = re.compile(
-    WORD_SPLIT_RE.pattern.replace(WORD_CHAR_CLASS + "+", _ranges_below(WORD_CHAR_CLASS, FAST_SPLIT_LIMIT) + "++")
-    .replace(LETTER_OR_MARK_CLASS, _ranges_below(LETTER_OR_MARK_CLASS, FAST_SPLIT_LIMIT))
+    WORD_SPLIT_RE.pattern.replace(WORD_CHAR_CLASS + "+", bmp_class(WORD_CHAR_CLASS) + "++")
+    .replace(LETTER_OR_MARK_CLASS, bmp_class(LETTER_OR_MARK_CLASS))
     .replace(")*)", ")*+)")
 )
 assert r"\p" not in _FAST_WORD_SPLIT_RE.pattern and _FAST_WORD_SPLIT_RE.pattern.count("]++") == 2, (
@@ -89,9 +65,11 @@ def split_at_words(text: str) -> list[str]:
     >>> split_at_words("Kassym-Jomart met O’Brien in China’s capital.")
     ['', 'Kassym-Jomart', ' ', 'met', ' ', 'O’Brien', ' ', 'in', ' ', 'China', '’', 's', ' ', 'capital', '.']
     """
-    if BEYOND_FAST_SPLIT_RE.search(text) is None or WORD_CHAR_BEYOND_FAST_SPLIT_RE.search(text) is None:
+    if words_all_in_bmp(text):
         return _FAST_WORD_SPLIT_RE.split(text)
     return WORD_SPLIT_RE.split(text)
+
+
 # A capital after these (or at a paragraph start) may just start a sentence,
 # so such words are not counted as names.
 SENTENCE_OPENERS = frozenset(".!?:;\"“”‘’([—–-")

@@ -28,7 +28,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from cleaners.edits import Edit, delete_paragraphs, paragraphs
-from cleaners.patterns import WORD_RE
+from cleaners.patterns import WORD_CHAR_CLASS, WORD_RE, bmp_class, words_all_in_bmp
 
 STEP = "dedupe_paragraphs"
 
@@ -72,48 +72,10 @@ SENTENCE_END_RE = regex.compile(
 # Every word of a text and every line break, in order: _tokenized reads a
 # document whose sentences each sit on a line of their own.
 WORD_OR_LINE_BREAK_RE = regex.compile(WORD_RE.pattern + "|\n")
+# The same for `re`, which reads words faster, and alike in a text whose word
+# characters are all in the BMP (cleaners.patterns.bmp_class).
+FAST_WORD_OR_LINE_BREAK_RE = re.compile(bmp_class(WORD_CHAR_CLASS) + "+|\n")
 
-
-# Python's re reads words a third faster than regex, and the same way in a
-# text made only of characters the two read alike (92% of the corpus's text:
-# Latin, Greek and Cyrillic letters, digits, punctuation).
-FAST_WORD_RE = re.compile(r"[^\W_]+")
-FAST_WORD_OR_LINE_BREAK_RE = re.compile(FAST_WORD_RE.pattern + "|\n")
-WORD_MARK = "\x00"  # no word character for either library
-
-
-def _marked(word: "regex.Match | re.Match") -> str:
-    return WORD_MARK * len(word.group())
-
-
-def _alphabet_read_alike() -> str:
-    """A character class of the code points below 0x10000 that WORD_RE and
-    FAST_WORD_RE both take for word characters, or both not.
-
-    Found from the two libraries' own tables, so it follows their upgrades.
-    The ones left out (about 1,400) are mostly combining marks, which re
-    does not count as word characters.
-
-    >>> alphabet = re.compile(f"[{_alphabet_read_alike()}]+")
-    >>> bool(alphabet.fullmatch("Río “Ποταμός” 2024\\n")), bool(alphabet.fullmatch("de\\u0301"))
-    (True, False)
-    """
-    plane = "".join(map(chr, range(0x10000)))
-    by_regex = WORD_RE.sub(_marked, plane)  # still one character a code point
-    by_re = FAST_WORD_RE.sub(_marked, plane)
-    alike = [(a == WORD_MARK) == (b == WORD_MARK) for a, b in zip(by_regex, by_re)]
-    ranges, start = [], None
-    for code, same in enumerate([*alike, False]):
-        if same and start is None:
-            start = code
-        elif not same and start is not None:
-            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
-            start = None
-    return "".join(ranges)
-
-
-# A character the two libraries read differently, or one beyond 0xFFFF.
-NOT_READ_ALIKE_RE = re.compile(f"[^{_alphabet_read_alike()}]")
 # Only sentences of running prose are what a later sentence may repeat: a
 # paragraph of two or more sentences that ends like a sentence and is no list
 # item. One-line paragraphs are headings, list items and pull quotes
@@ -283,15 +245,15 @@ def _lower_words(text: str) -> list[str]:
 
 
 def _words_and_line_breaks(text: str) -> list[str]:
-    """WORD_OR_LINE_BREAK_RE.findall(text), with re when it reads the text
-    alike (see NOT_READ_ALIKE_RE).
+    """WORD_OR_LINE_BREAK_RE.findall(text), with `re` when it reads the text
+    alike.
 
     >>> _words_and_line_breaks("Río\\nde\\u0301-2") == ["Río", "\\n", "de\\u0301", "2"]
     True
     """
-    if NOT_READ_ALIKE_RE.search(text):
-        return WORD_OR_LINE_BREAK_RE.findall(text)
-    return FAST_WORD_OR_LINE_BREAK_RE.findall(text)
+    if words_all_in_bmp(text):
+        return FAST_WORD_OR_LINE_BREAK_RE.findall(text)
+    return WORD_OR_LINE_BREAK_RE.findall(text)
 
 
 def _split_at_line_breaks(items: list[str]) -> list[tuple[str, ...]]:

@@ -1,14 +1,15 @@
 """The corpus pass's shortcuts give what the plain code they replace gives:
-the word split with `re`, the single-space path of `_names_at`, the table of
-line keys and the shared bucket heads of the LSH candidates."""
+the word split with `re`, the table of line keys and the shared bucket heads
+of the LSH candidates."""
 
 import numpy as np
 import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners import names, recurring
-from cleaners.names import FAST_SPLIT_LIMIT, WORD_SPLIT_RE, _names_at, _starts_sentence, split_at_words
+from cleaners import recurring
+from cleaners.names import WORD_SPLIT_RE, split_at_words
+from cleaners.patterns import BMP_END, WORD_CHAR_BEYOND_BMP_RE, WORD_CHAR_CLASS
 from cleaners.neardup import LSH_BANDS, LSH_ROWS, MAX_BUCKET_LINKS, SIGNATURE_SIZE, _candidates
 from cleaners.recurring import LineCounts, line_key
 
@@ -30,48 +31,20 @@ def test_the_word_split_is_that_of_word_split_re(text):
 
 def test_every_character_of_the_plane_splits_as_with_regex():
     # Each character as a word character, after a joiner, and after a possessive ’s.
-    for code in range(FAST_SPLIT_LIMIT):
+    for code in range(BMP_END):
         c = chr(code)
         for text in (f"a{c}b", f"a-{c}", f"a’s{c}", f"a's{c}b"):
             assert split_at_words(text) == WORD_SPLIT_RE.split(text), hex(code)
 
 
 def test_word_characters_beyond_the_plane_send_the_text_to_regex():
-    beyond = [chr(c) for c in range(FAST_SPLIT_LIMIT, 0x110000, 7)]  # a sample of every block beyond
-    assert any(regex.match(names.WORD_CHAR_CLASS, c) for c in beyond) and not all(regex.match(names.WORD_CHAR_CLASS, c) for c in beyond)
+    beyond = [chr(c) for c in range(BMP_END, 0x110000, 7)]  # a sample of every block beyond
+    assert any(regex.match(WORD_CHAR_CLASS, c) for c in beyond) and not all(regex.match(WORD_CHAR_CLASS, c) for c in beyond)
     for c in beyond:
-        is_word_char = bool(regex.match(names.WORD_CHAR_CLASS, c))
-        assert bool(names.WORD_CHAR_BEYOND_FAST_SPLIT_RE.search(f"a {c}")) == is_word_char, hex(ord(c))
+        is_word_char = bool(regex.match(WORD_CHAR_CLASS, c))
+        assert bool(WORD_CHAR_BEYOND_BMP_RE.search(f"a {c}")) == is_word_char, hex(ord(c))
         for text in (f"a{c}b", f"a-{c}", f"a’s{c}"):
             assert split_at_words(text) == WORD_SPLIT_RE.split(text), hex(ord(c))
-
-
-def plain_names_at(words, gaps, positions):
-    """`_names_at` as it was before its single-space path."""
-    found = {}
-    last = len(words) - 1
-    for i in positions:
-        if _starts_sentence(gaps[i], i == 0):
-            continue
-        before = words[i - 1] if i > 0 and "\n" not in gaps[i] else None
-        after = words[i + 1] if i < last and "\n" not in gaps[i + 1] else None
-        context = found.setdefault(words[i], set())
-        if before:
-            context.add(before)
-        if after:
-            context.add(after)
-        if before and after:
-            context.add(f"{before} {after}")
-    return found
-
-
-@FAST
-@given(TEXTS)
-def test_names_at_is_the_plain_code(text):
-    parts = split_at_words(text)
-    words, gaps = parts[1::2], parts[0:-1:2]
-    every = list(range(len(words)))  # every word, names or not: the loop must not care
-    assert _names_at(words, gaps, every) == plain_names_at(words, gaps, every)
 
 
 LINES = st.lists(st.sampled_from(["Share", "on", "Facebook", "Twitter", "ΟΔΟΣ", "2024", "A sentence ends here.", "x" * 160,
