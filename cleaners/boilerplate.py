@@ -157,7 +157,7 @@ def _judge(paragraph: regex.Match, rules: RuleSet, recurring: frozenset[bytes]) 
         return (rule.id, rule.reason), []
     if suffixes and len(rest.split()) <= MAX_CAPTION_WORDS:
         return (CAPTION_RULE, CAPTION_REASONS["credited"]), []
-    if recurring and _line_key(body) in recurring:
+    if recurring and line_key(body) in recurring:
         return (RECURRING_RULE, RECURRING_REASON.format(documents=MIN_RECURRING_DOCS)), []
     run_in = run_in_junk(body)
     if run_in:  # the page-dump spans cover the credits and markup there
@@ -269,11 +269,3 @@ def _fullmatches(pattern: regex.Pattern, body: str) -> bool:
     """
     return pattern.fullmatch(body) is not None
 
-
-def _line_key(body: str) -> bytes | None:
-    """`line_key`, once per distinct short paragraph (the only ones it
-    gives a key: MAX_BOILERPLATE_CHARS is above its own limit)."""
-    return _memo_line_key(body) if len(body) <= MAX_BOILERPLATE_CHARS else line_key(body)
-
-
-_memo_line_key = lru_cache(maxsize=MEMO_LINES)(line_key)

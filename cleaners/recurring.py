@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -42,10 +43,11 @@ DIGIT_RE = regex.compile(r"\d")
 # WORD_RE's letters, marks and digits that are ASCII: most lines are ASCII,
 # and the standard library lists these words in half the time.
 ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+")
-# The per-process table of short lines' keys is started afresh past this many
-# entries (at most MAX_LEARNED_CHARS characters each: a few tens of MB).
-# Furniture recurs across documents by definition, and so do blank lines and
-# bullets, so most short lines of a document were keyed before.
+# Short lines are keyed once per process and the keys of this many kept
+# (at most MAX_LEARNED_CHARS characters each: a few tens of MB). Furniture
+# recurs across documents by definition, and so do blank lines and bullets,
+# so most short lines of a document were keyed before; strip_boilerplate
+# keys each short paragraph again.
 MAX_CACHED_LINES = 100_000
 
 
@@ -58,8 +60,11 @@ def line_key(line: str) -> bytes | None:
     >>> line_key("Putin said the talks were useful and would go on.") is None
     True
     """
-    if len(line) > MAX_LEARNED_CHARS:
-        return None
+    return None if len(line) > MAX_LEARNED_CHARS else _short_line_key(line)
+
+
+@lru_cache(maxsize=MAX_CACHED_LINES)
+def _short_line_key(line: str) -> bytes | None:
     lowered = line.lower()
     words = (ASCII_WORD_RE if lowered.isascii() else WORD_RE).findall(lowered)
     if not words or len(words) > MAX_LEARNED_WORDS:
@@ -83,15 +88,8 @@ class LineCounts:
         >>> LineCounts.from_text("Twitter\\n\\nTwitter\\n" + "A paragraph. " * 20).documents == {line_key("Twitter"): 1}
         True
         """
-        global _line_keys
-        table = _line_keys
-        if len(table) > MAX_CACHED_LINES:
-            _line_keys = _LineKeyTable()  # rebound, not cleared: a call using the old one keeps it
-        # Each distinct line once (blank lines are half of all lines). A line
-        # longer than MAX_LEARNED_CHARS has no key (line_key's first test), so
-        # it is passed over here and paragraphs never fill the table.
-        lines = dict.fromkeys(text.splitlines())
-        keys = set(map(table.__getitem__, [line for line in lines if len(line) <= MAX_LEARNED_CHARS]))
+        # Each distinct line once (blank lines are half of all lines).
+        keys = set(map(line_key, dict.fromkeys(text.splitlines())))
         keys.discard(None)
         return cls(Counter(keys))
 
@@ -109,15 +107,3 @@ class LineCounts:
         True
         """
         return frozenset(key for key, count in self.documents.items() if count >= MIN_RECURRING_DOCS)
-
-
-class _LineKeyTable(dict):
-    """Line -> `line_key(line)`, filled on first use: each distinct short line
-    is keyed once per process."""
-
-    def __missing__(self, line: str) -> bytes | None:
-        key = self[line] = line_key(line)
-        return key
-
-
-_line_keys = _LineKeyTable()

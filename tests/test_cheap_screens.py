@@ -142,9 +142,7 @@ def test_the_menu_like_share_stops_counting_only_when_the_answer_is_known(paragr
 
 @FAST
 @given(BOILERPLATE_TEXTS)
-def test_the_boilerplate_memos_answer_as_the_rules_do(text):
+def test_the_boilerplate_memo_answers_as_the_rules_do(text):
     from cleaners import boilerplate
-    from cleaners.recurring import line_key
 
     assert boilerplate._fullmatches(RULES.any_paragraph_rule, text) == bool(RULES.any_paragraph_rule.fullmatch(text))
-    assert boilerplate._line_key(text) == line_key(text)

@@ -1,13 +1,12 @@
 """The corpus pass's shortcuts give what the plain code they replace gives:
-the word split with `re`, the table of line keys and the shared bucket heads
-of the LSH candidates."""
+the word split with `re`, the line counts and the shared bucket heads of the
+LSH candidates."""
 
 import numpy as np
 import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners import recurring
 from cleaners.names import WORD_SPLIT_RE, split_at_words
 from cleaners.patterns import BMP_END, WORD_CHAR_BEYOND_BMP_RE, WORD_CHAR_CLASS
 from cleaners.neardup import LSH_BANDS, LSH_ROWS, MAX_BUCKET_LINKS, SIGNATURE_SIZE, _candidates
@@ -53,16 +52,9 @@ LINES = st.lists(st.sampled_from(["Share", "on", "Facebook", "Twitter", "ΟΔΟ�
 
 @FAST
 @given(st.lists(LINES, max_size=12).map("\n".join))
-def test_line_counts_are_those_of_every_line_keyed(text):
+def test_line_counts_count_each_keyed_line_once(text):
     plain = {line_key(line) for line in text.splitlines()} - {None}
     assert LineCounts.from_text(text).documents == dict.fromkeys(plain, 1)
-
-
-def test_line_counts_survive_a_table_started_afresh(monkeypatch):
-    monkeypatch.setattr(recurring, "MAX_CACHED_LINES", 1)
-    for text in ["Twitter\nShare", "Share\nMenu\nTwitter", "Twitter"]:
-        plain = {line_key(line) for line in text.splitlines()} - {None}
-        assert LineCounts.from_text(text).documents == dict.fromkeys(plain, 1)
 
 
 def plain_candidates(matrix):
