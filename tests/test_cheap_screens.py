@@ -9,7 +9,8 @@ from unittest import mock
 
 import ftfy
 import regex
-from ftfy.badness import is_bad
+from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
+from ftfy.chardata import CONTROL_CHARS, LIGATURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,6 +95,30 @@ def test_lines_the_screens_pass_over_are_lines_ftfy_leaves_alone(line):
     laid_out = regex.sub(r"\s+", " ", line)
     if not needs_ftfy(line):
         assert ftfy.fix_and_explain(laid_out, FTFY_CONFIG).text == laid_out
+
+
+# Lines that do reach the second test: letters of many scripts, every
+# character of ftfy's step tables and mojibake categories, decomposed accents,
+# entities, and real mojibake (UTF-8 read as cp1252, latin-1, mac_roman).
+def _mojibake(text: str) -> str:
+    return text.encode("utf-8").decode("cp1252", "replace")
+
+
+MOJIBAKE_PIECES = [_mojibake(w) for w in ["é", "’", "“", "ü", "—", "Путин", "東京", "€", "\u00a0"]] + [
+    "é".encode().decode("latin-1"), "ü".encode().decode("mac_roman"), "\x1b[31m", "e\u0301", "\ud83d", "\x85"]
+FTFY_CHARACTERS = [chr(c) for c in sorted({*CONTROL_CHARS, *LIGATURES})] + [
+    c for chars in MOJIBAKE_CATEGORIES.values() for c in regex.findall(r".", chars) if c != "-"]
+LETTERS = list("äöüßÄÖÜéèàçñøåłśžÆæŒœ") + RUSSIAN[::4] + list("αβγΩπ東京のを。、「」한국어ประเทศ°×²³")
+SCREENED_LINES = st.lists(st.sampled_from(
+    ASCII[::3] + WHITESPACE + ENTITY_PIECES + LETTERS + FTFY_CHARACTERS + MOJIBAKE_PIECES + list(PLAIN_TYPOGRAPHY)
+), max_size=12).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(SCREENED_LINES)
+def test_lines_ftfy_may_change_are_all_that_ftfy_changes(line):
+    if not unicode.ftfy_may_change(line):
+        assert ftfy.fix_and_explain(line, FTFY_CONFIG).text == line
 
 
 def test_no_mojibake_sequence_is_spelled_in_russian_letters_alone():
