@@ -74,19 +74,31 @@ LEGITIMATE_DOUBLES = frozenset(
 # CURRENCY_SPACE_RE one right after the sign.
 SPACE_THEN_PUNCTUATION_RE = re.compile(" [,.;:!?]")
 CURRENCY_THEN_SPACE_RE = re.compile("[$€£¥] ")
-# REPEATED_WORD_RE on ASCII: its word is lower-case letters, a-z in ASCII, and
-# what stands around it is no ASCII letter, digit, apostrophe or hyphen. A
-# word of a-z is never followed by a-z where the space must be, so the word
-# need not give back letters (++).
-ASCII_REPEATED_WORD_RE = re.compile(r"(?<![A-Za-z0-9'’-])([a-z]++)(?: \1)+(?![A-Za-z0-9'’-])")
-# A character that may be a lower-case letter outside ASCII, which the pattern
-# above cannot see: anything outside ASCII but the usual quote marks, dashes,
+# REPEATED_WORD_RE: a word of lower-case letters said twice starts at the
+# paragraph's start or after a character that is no letter or digit, and none
+# follows it. The screens are read with a space before the paragraph, so its
+# first word has such a character too. `re` leaps from one such character to
+# the next, then reads a word and compares the next. A word begins only where
+# a letter follows a non-alphanumeric character, so each character is read
+# once, in one word (linear time; and fast, where a pattern that opens with
+# `(?<!...)` is tried at every character).
+# Where the letters are all ASCII the word is a-z; elsewhere it is a letter in
+# Python's Unicode tables, which hold every lower-case letter `regex` knows but
+# those of later Unicode versions: unassigned in Python's tables, these are not
+# printable, and a paragraph that is not is searched with REPEATED_WORD_RE.
+ASCII_REPEATED_WORD_RE = re.compile(r"[^A-Za-z0-9]([a-z]++) \1(?![A-Za-z0-9])")
+UNICODE_REPEATED_WORD_RE = re.compile(r"[\W_]([^\W\d_]++) \1(?![^\W_])")
+# A character that may be a lower-case letter outside ASCII, which the ASCII
+# screen cannot see: anything outside ASCII but the usual quote marks, dashes,
 # ellipsis and no-break space (none of them a letter).
 NON_ASCII_LETTER_RE = re.compile(r"[^\x00-\x7f’‘“”—–…\u00a0]")
-# Every local repair but the repeated word needs one of these: a curly double
-# quote (repair_quotes), a double quote (missing_opening_quote), a dash
-# (DOUBLED_DASH_RE), or one of the two spacings above.
-REPAIR_MARK_RE = re.compile(rf'[“”"—–]|{SPACE_THEN_PUNCTUATION_RE.pattern}|{CURRENCY_THEN_SPACE_RE.pattern}')
+# Every local repair but the repeated word needs a curly double quote
+# (repair_quotes), a double quote (missing_opening_quote), a dash
+# (DOUBLED_DASH_RE), a currency sign with a space after it (CURRENCY_SPACE_RE)
+# or a space before a mark (SPACE_THEN_PUNCTUATION_RE). Searched as two
+# patterns that each open with characters `re` can leap to; one alternation of
+# the two would be tried at every character.
+REPAIR_MARK_RE = re.compile(r'[“”"—–$€£¥](?:(?<![$€£¥])| )')
 
 REASONS = {
     "missing-opening-quote": "a paragraph opens with quoted speech but its opening mark is missing",
@@ -147,16 +159,22 @@ def _may_need_local_repair(paragraph: str) -> bool:
     >>> _may_need_local_repair("A plain sentence."), _may_need_local_repair("It was the the end.")
     (False, True)
     """
-    return REPAIR_MARK_RE.search(paragraph) is not None or _may_repeat_a_word(paragraph)
+    if REPAIR_MARK_RE.search(paragraph) or SPACE_THEN_PUNCTUATION_RE.search(paragraph):
+        return True
+    return _may_repeat_a_word(paragraph)
 
 
 def _may_repeat_a_word(paragraph: str) -> bool:
-    """False only for a paragraph in which REPEATED_WORD_RE finds nothing."""
-    if ASCII_REPEATED_WORD_RE.search(paragraph):
-        return True
-    if NON_ASCII_LETTER_RE.search(paragraph):  # a word of other letters may be said twice
-        return REPEATED_WORD_RE.search(paragraph) is not None
-    return False
+    """False only for a paragraph in which REPEATED_WORD_RE finds nothing.
+
+    >>> _may_repeat_a_word("It was the the end."), _may_repeat_a_word("«да да»"), _may_repeat_a_word("The theme.")
+    (True, True, False)
+    """
+    if paragraph.isascii() or not NON_ASCII_LETTER_RE.search(paragraph):
+        return ASCII_REPEATED_WORD_RE.search(" " + paragraph) is not None
+    if paragraph.isprintable():
+        return UNICODE_REPEATED_WORD_RE.search(" " + paragraph) is not None
+    return REPEATED_WORD_RE.search(paragraph) is not None  # letters Python's tables may not know
 
 
 def _stable(paragraph: regex.Match, mine: list[Edit], previous: str) -> bool:

@@ -6,6 +6,7 @@ rests on Unicode tables, on random text where it rests on reasoning. The
 reference functions below are the plain versions the fast ones replaced.
 """
 
+import re
 import sys
 from collections import Counter
 
@@ -41,12 +42,25 @@ def test_the_characters_the_letter_screen_passes_over_are_no_lower_case_letters(
     assert {c for c in lower if c.isascii()} == set("abcdefghijklmnopqrstuvwxyz")
 
 
+def test_the_unicode_screen_reads_every_word_repeated_word_re_reads(every_character):
+    """UNICODE_REPEATED_WORD_RE finds every repeated word in a printable
+    paragraph only if `re` calls letters all the printable characters `regex`
+    calls lower-case, and calls alphanumeric no character that `regex` calls
+    neither letter nor number (what comes before and after a word)."""
+    lower = set(regex.findall(r"\p{Ll}", every_character))
+    letters = set(re.findall(r"[^\W\d_]", every_character))
+    assert {c for c in lower if c.isprintable()} <= letters
+    alphanumeric = set(re.findall(r"[^\W_]", every_character))
+    assert alphanumeric <= set(regex.findall(r"[\p{L}\p{N}]", every_character))
+
+
 # -- local repairs ---------------------------------------------------------
 
 GARBLE_PIECES = st.sampled_from(
     ["“", "”", "‘", "’", '"', "'", "—", "–", "-", " ", "  ", ",", ".", ";", ":", "!", "?", "(", ")", "$", "€", "5",
      "the", "the the", "The", "is", "no", "ça", "ça ça", "да", "да да", "é", "Éthe", "x", "\u00a0", "…", "«", " ;",
-     "said", "Xi remarked", "Er sagte „Nein“"]
+     "said", "Xi remarked", "Er sagte „Nein“", "_", "’the the", "(the the)", "1 1", "\u00ad", "\u200b", "\u1c8a",
+     "a\u1c8a a\u1c8a", "ß ß", "中文 中文", "\t", "$ ", "€5", "“”"]
 )
 PARAGRAPHS = st.one_of(
     st.text().map(lambda t: t.replace("\n", " ")),
@@ -70,6 +84,30 @@ def test_each_spacing_screen_covers_its_pattern(paragraph):
         assert not garbles.CURRENCY_SPACE_RE.search(paragraph)
     if not garbles._may_repeat_a_word(paragraph):
         assert not garbles.REPEATED_WORD_RE.search(paragraph)
+
+
+LOWER_CASE_WORDS = st.text(st.characters(whitelist_categories=("Ll",)), min_size=1, max_size=4) | st.sampled_from(
+    ["the", "a\u1c8a", "\ua7cd"]  # letters newer than Python's Unicode tables
+)
+
+
+@FAST
+@given(PARAGRAPHS, LOWER_CASE_WORDS, st.sampled_from(["", " ", "_", "(", "“", "1", "a", "\u00ad", "中"]), PARAGRAPHS)
+def test_a_word_said_twice_is_never_screened_out(before, word, mark, after):
+    paragraph = f"{before}{mark}{word} {word}{mark}{after}"
+    if garbles.REPEATED_WORD_RE.search(paragraph):
+        assert garbles._may_repeat_a_word(paragraph)
+
+
+# The one-pattern mark screen it replaced, tried at every character.
+REFERENCE_REPAIR_MARK_RE = re.compile(r'[“”"—–]| [,.;:!?]|[$€£¥] ')
+
+
+@FAST
+@given(PARAGRAPHS)
+def test_the_mark_screens_find_what_the_one_pattern_found(paragraph):
+    fast = garbles.REPAIR_MARK_RE.search(paragraph) or garbles.SPACE_THEN_PUNCTUATION_RE.search(paragraph)
+    assert bool(fast) == bool(REFERENCE_REPAIR_MARK_RE.search(paragraph))
 
 
 # -- names -------------------------------------------------------------------
