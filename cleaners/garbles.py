@@ -52,8 +52,10 @@ MISSING_OPENER_RE = regex.compile(
 # replacement). Each pattern matches only spaces or marks, never words.
 SPACE_BEFORE_PUNCTUATION_RE = regex.compile(r"(?<=[\p{L}\p{N}\"”’)])[ ]+(?=[,.;:!?](?:\s|$|[\"”’]))")
 # French sets a space before ; : ! ? on purpose: a paragraph that does so this
-# often (or uses guillemets) follows that convention and is left alone.
-FRENCH_SPACING_RE = regex.compile(r"[«»]|[\p{L}] [;:!?]")
+# often (or uses guillemets) follows that convention and is left alone. (The
+# letter is looked behind for: a pattern that opens with a letter is tried at
+# nearly every character, one that opens with « » or a space is not.)
+FRENCH_SPACING_RE = regex.compile(r"[«»]|(?<=\p{L}) [;:!?]")
 MIN_FRENCH_SPACINGS = 2
 CURRENCY_SPACE_RE = regex.compile(r"(?<=(?:^|[\s(])[$€£¥])[ ]+(?=\d)")
 # A lower-case word said twice in a row, as spinners and broken line joins
@@ -64,9 +66,9 @@ LEGITIMATE_DOUBLES = frozenset(
 )
 
 # Screens. Most paragraphs need no local repair, and these find the ones that
-# may, far faster than the repairs' own patterns. They use the standard `re`
+# may, far faster than the repairs' own patterns. Most use the standard `re`
 # engine, which scans such simple patterns several times faster than `regex`;
-# its Unicode tables are not `regex`'s, so they hold only literal or ASCII
+# its Unicode tables are not `regex`'s, so those hold only literal or ASCII
 # classes. Each finds a superset of what its repair needs, so a paragraph it
 # does not find is one the repair leaves alone (tests/test_garbles_speed.py).
 #
@@ -77,17 +79,15 @@ CURRENCY_THEN_SPACE_RE = re.compile("[$€£¥] ")
 # REPEATED_WORD_RE: a word of lower-case letters said twice starts at the
 # paragraph's start or after a character that is no letter or digit, and none
 # follows it. The screens are read with a space before the paragraph, so its
-# first word has such a character too. `re` leaps from one such character to
-# the next, then reads a word and compares the next. A word begins only where
-# a letter follows a non-alphanumeric character, so each character is read
-# once, in one word (linear time; and fast, where a pattern that opens with
-# `(?<!...)` is tried at every character).
-# Where the letters are all ASCII the word is a-z; elsewhere it is a letter in
-# Python's Unicode tables, which hold every lower-case letter `regex` knows but
-# those of later Unicode versions: unassigned in Python's tables, these are not
-# printable, and a paragraph that is not is searched with REPEATED_WORD_RE.
+# first word has such a character too. They open with that character, which
+# the engine leaps to, then read a word and compare the next. A word begins
+# only where a letter follows a character that is no letter or digit, so each
+# character is read once, in one word (linear time; and fast, where a pattern
+# that opens with `(?<!...)` is tried at every character). Where the letters
+# are all ASCII the word is a-z, which `re` reads faster; elsewhere the screen
+# is `regex`'s, with REPEATED_WORD_RE's Unicode tables.
 ASCII_REPEATED_WORD_RE = re.compile(r"[^A-Za-z0-9]([a-z]++) \1(?![A-Za-z0-9])")
-UNICODE_REPEATED_WORD_RE = re.compile(r"[\W_]([^\W\d_]++) \1(?![^\W_])")
+UNICODE_REPEATED_WORD_RE = regex.compile(r"[^\p{L}\p{N}](\p{Ll}++) \1(?![\p{L}\p{N}])")
 # A character that may be a lower-case letter outside ASCII, which the ASCII
 # screen cannot see: anything outside ASCII but the usual quote marks, dashes,
 # ellipsis and no-break space (none of them a letter).
@@ -170,11 +170,9 @@ def _may_repeat_a_word(paragraph: str) -> bool:
     >>> _may_repeat_a_word("It was the the end."), _may_repeat_a_word("«да да»"), _may_repeat_a_word("The theme.")
     (True, True, False)
     """
-    if paragraph.isascii() or not NON_ASCII_LETTER_RE.search(paragraph):
-        return ASCII_REPEATED_WORD_RE.search(" " + paragraph) is not None
-    if paragraph.isprintable():
-        return UNICODE_REPEATED_WORD_RE.search(" " + paragraph) is not None
-    return REPEATED_WORD_RE.search(paragraph) is not None  # letters Python's tables may not know
+    letters_are_ascii = paragraph.isascii() or not NON_ASCII_LETTER_RE.search(paragraph)
+    screen = ASCII_REPEATED_WORD_RE if letters_are_ascii else UNICODE_REPEATED_WORD_RE
+    return screen.search(" " + paragraph) is not None
 
 
 def _stable(paragraph: regex.Match, mine: list[Edit], previous: str) -> bool:

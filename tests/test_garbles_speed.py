@@ -42,18 +42,6 @@ def test_the_characters_the_letter_screen_passes_over_are_no_lower_case_letters(
     assert {c for c in lower if c.isascii()} == set("abcdefghijklmnopqrstuvwxyz")
 
 
-def test_the_unicode_screen_reads_every_word_repeated_word_re_reads(every_character):
-    """UNICODE_REPEATED_WORD_RE finds every repeated word in a printable
-    paragraph only if `re` calls letters all the printable characters `regex`
-    calls lower-case, and calls alphanumeric no character that `regex` calls
-    neither letter nor number (what comes before and after a word)."""
-    lower = set(regex.findall(r"\p{Ll}", every_character))
-    letters = set(re.findall(r"[^\W\d_]", every_character))
-    assert {c for c in lower if c.isprintable()} <= letters
-    alphanumeric = set(re.findall(r"[^\W_]", every_character))
-    assert alphanumeric <= set(regex.findall(r"[\p{L}\p{N}]", every_character))
-
-
 # -- local repairs ---------------------------------------------------------
 
 GARBLE_PIECES = st.sampled_from(
@@ -108,6 +96,16 @@ REFERENCE_REPAIR_MARK_RE = re.compile(r'[“”"—–]| [,.;:!?]|[$€£¥] ')
 def test_the_mark_screens_find_what_the_one_pattern_found(paragraph):
     fast = garbles.REPAIR_MARK_RE.search(paragraph) or garbles.SPACE_THEN_PUNCTUATION_RE.search(paragraph)
     assert bool(fast) == bool(REFERENCE_REPAIR_MARK_RE.search(paragraph))
+
+
+# The French-spacing pattern it replaced, which opened with the letter.
+REFERENCE_FRENCH_SPACING_RE = regex.compile(r"[«»]|[\p{L}] [;:!?]")
+
+
+@FAST
+@given(PARAGRAPHS)
+def test_french_spacings_are_counted_as_before(paragraph):
+    assert len(garbles.FRENCH_SPACING_RE.findall(paragraph)) == len(REFERENCE_FRENCH_SPACING_RE.findall(paragraph))
 
 
 # -- names -------------------------------------------------------------------
