@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import enum
 import itertools
+from collections.abc import Iterator
 from functools import lru_cache
 
 import regex
@@ -70,8 +71,14 @@ MIN_MENU_RUN_WORDS = 50
 MIN_SENTENCE_RUN = 2
 SENTENCE_WORDS = range(4, 71)
 SENTENCE_MARK_RE = regex.compile(r"[.!?。！？][\"”’»)\]]*(?:\s|$)")
-# A run-in paragraph's segments: its sentences, and the stretches between them.
-SEGMENT_RE = regex.compile(r"\S(?:.*?\S)?(?=\s*$|(?<=[.!?。！？][\"”’»)\]]*)\s)")
+# A run-in paragraph's segments: its sentences, and the stretches between
+# them. A segment ends where a sentence does (a mark, any closing quotes or
+# brackets, then a space) or at the paragraph's last non-space character;
+# the next one starts at the next non-space character. Sentence ends are found
+# by leaping to the marks, not by testing every character for one.
+SEGMENT_END_RE = regex.compile(r"[.!?。！？][\"”’»)\]]*(?=\s)")
+NON_SPACE_RE = regex.compile(r"\S")
+LAST_NON_SPACE_RE = regex.compile(r"(?r)\S")
 
 
 class Label(enum.Enum):
@@ -124,7 +131,7 @@ def run_in_junk(paragraph: str) -> list[tuple[int, int, str]]:
     """
     if len(paragraph) < MIN_RUN_IN_CHARS or not _opens_with_menu_run(paragraph):
         return []
-    segments = [(m.start(), m.end()) for m in SEGMENT_RE.finditer(paragraph)]
+    segments = list(_segments(paragraph))
     words = [WORD_RE.findall(paragraph[s:e]) for s, e in segments]
     good = [_is_sentence(paragraph[s:e], w) for (s, e), w in zip(segments, words)]
     runs = [i for i in range(len(segments) - MIN_SENTENCE_RUN + 1) if all(good[i : i + MIN_SENTENCE_RUN])]
@@ -142,12 +149,30 @@ def run_in_junk(paragraph: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _segments(paragraph: str) -> Iterator[tuple[int, int]]:
+    """The spans of a one-line paragraph's segments (see SEGMENT_END_RE).
+
+    >>> list(_segments(" One. Two “three.” ! Four. "))
+    [(1, 5), (6, 18), (19, 26)]
+    """
+    start = NON_SPACE_RE.search(paragraph)
+    for end in SEGMENT_END_RE.finditer(paragraph):
+        if end.end() == start.start() + 1:
+            continue  # a lone mark ends no segment: one has two characters or more while it can
+        yield start.start(), end.end()
+        start = NON_SPACE_RE.search(paragraph, end.end())
+        if start is None:  # whitespace after the last sentence
+            return
+    if start is not None:
+        yield start.start(), LAST_NON_SPACE_RE.search(paragraph).end()
+
+
 def _opens_with_menu_run(paragraph: str) -> bool:
     """Whether a menu run comes before the first run of sentences (read
     lazily: most long paragraphs are article text and stop at once)."""
     in_a_row = 0
-    for segment in SEGMENT_RE.finditer(paragraph):
-        text = segment.group()
+    for start, end in _segments(paragraph):
+        text = paragraph[start:end]
         words = WORD_RE.findall(text)
         if _is_menu_run(words):
             return True
@@ -249,7 +274,14 @@ def _word_count_up_to(text: str, limit: int) -> int:
 
 
 def _lowercase_share(words: list[str]) -> float:
-    cased = [w for w in words if w[0].isupper() or w[0].islower()]
-    if not cased:  # uncased script (Chinese, Japanese, Korean): no evidence either way
+    """The share of lower-case initials among the words' cased initials.
+
+    >>> _lowercase_share(["the", "Council", "met", "2024"]), _lowercase_share(["新闻"])
+    (0.6666666666666666, 1.0)
+    """
+    initials = [w[0] for w in words]
+    # A character is upper-case or lower-case or neither, never both.
+    lower, upper = sum(map(str.islower, initials)), sum(map(str.isupper, initials))
+    if not lower + upper:  # uncased script (Chinese, Japanese, Korean): no evidence either way
         return 1.0
-    return sum(1 for w in cased if w[0].islower()) / len(cased)
+    return lower / (lower + upper)

@@ -171,3 +171,39 @@ def test_the_boilerplate_memo_answers_as_the_rules_do(text):
     from cleaners import boilerplate
 
     assert boilerplate._fullmatches(RULES.any_paragraph_rule, text) == bool(RULES.any_paragraph_rule.fullmatch(text))
+
+
+# The pattern run-in page dumps were segmented with: its lookahead was tried
+# at every character of the paragraph.
+REFERENCE_SEGMENT_RE = regex.compile(r"\S(?:.*?\S)?(?=\s*$|(?<=[.!?。！？][\"”’»)\]]*)\s)")
+SEGMENT_PIECES = st.sampled_from([" ", "  ", "\t", "\u00a0", "\u3000", "\u2028", "\r", "\x1c", "\x85", ".", "!", "?", "。",
+                                  "！", "？", "…", '"', "”", "’", "»", ")", "]", "(", "“", "word", "Home", "a.b", "x"])
+
+
+@FAST
+@given(st.one_of(st.text(), st.lists(st.one_of(SEGMENT_PIECES, st.text(max_size=3)), max_size=40).map("".join)))
+def test_segments_found_from_sentence_ends_are_the_pattern_s(text):
+    """Paragraphs are lines, so the text holds no line feed."""
+    from cleaners import pagedump
+
+    line = text.replace("\n", " ")
+    assert list(pagedump._segments(line)) == [m.span() for m in REFERENCE_SEGMENT_RE.finditer(line)]
+
+
+def reference_lowercase_share(words):
+    cased = [w for w in words if w[0].isupper() or w[0].islower()]
+    if not cased:
+        return 1.0
+    return sum(1 for w in cased if w[0].islower()) / len(cased)
+
+
+@FAST
+@given(st.lists(st.text(min_size=1, max_size=3)))
+def test_the_lowercase_share_counts_initials_as_before(words):
+    from cleaners import pagedump
+
+    assert pagedump._lowercase_share(words) == reference_lowercase_share(words)
+
+
+def test_no_character_is_both_upper_and_lower_case():
+    assert not [c for c in map(chr, range(0x110000)) if c.isupper() and c.islower()]
