@@ -207,3 +207,41 @@ def test_the_lowercase_share_counts_initials_as_before(words):
 
 def test_no_character_is_both_upper_and_lower_case():
     assert not [c for c in map(chr, range(0x110000)) if c.isupper() and c.islower()]
+
+
+def reference_revise(labels):
+    """pagedump.revise as it was: each unsure label looks up its sure neighbours."""
+    import bisect
+
+    from cleaners.pagedump import Label
+
+    sure = [i for i, label in enumerate(labels) if label in (Label.GOOD, Label.BAD)]
+    revised = list(labels)
+    for i, label in enumerate(labels):
+        if label in (Label.GOOD, Label.BAD):
+            continue
+        k = bisect.bisect(sure, i)
+        sides = [labels[sure[j]] for j in (k - 1, k) if 0 <= j < len(sure)]
+        if label is Label.NEAR_GOOD:
+            revised[i] = Label.GOOD if Label.GOOD in sides else Label.BAD
+        else:
+            revised[i] = Label.GOOD if sides == [Label.GOOD, Label.GOOD] else Label.BAD
+    return revised
+
+
+@FAST
+@given(st.lists(st.sampled_from(["good", "near-good", "short", "bad"]), max_size=30))
+def test_revising_in_one_pass_gives_the_neighbours_labels(values):
+    from cleaners.pagedump import Label, revise
+
+    labels = [Label(v) for v in values]
+    assert revise(labels) == reference_revise(labels)
+
+
+@FAST
+@given(st.lists(st.one_of(MENU_PIECES, st.text(max_size=8)), min_size=1, max_size=40).map(" ".join))
+def test_the_classify_memo_labels_as_the_text_does(paragraph):
+    from cleaners import pagedump
+
+    plain = pagedump.Label.SHORT if len(paragraph) < pagedump.LENGTH_LOW else pagedump._classify_long(paragraph)
+    assert pagedump.classify(paragraph) == plain
