@@ -108,6 +108,13 @@ def test_french_spacings_are_counted_as_before(paragraph):
     assert len(garbles.FRENCH_SPACING_RE.findall(paragraph)) == len(REFERENCE_FRENCH_SPACING_RE.findall(paragraph))
 
 
+@FAST
+@given(st.one_of(PARAGRAPHS, st.lists(st.sampled_from(["â€™", "Ã©", "&amp;", "é", " ", "’", "“", "x"])).map("".join)))
+def test_the_remembered_unicode_verdict_is_repair_unicode_s(paragraph):
+    assert garbles._left_alone_by_repair_unicode(paragraph) == (not garbles.repair_unicode(paragraph))
+    assert garbles._left_alone_by_repair_unicode(paragraph) == (not garbles.repair_unicode(paragraph))  # remembered
+
+
 # -- names -------------------------------------------------------------------
 
 
