@@ -22,7 +22,7 @@ import regex
 
 from cleaners.edits import Edit, apply_edits, edit_from_match, paragraphs
 from cleaners.names import NameLexicon, repair_names
-from cleaners.unicode import needs_ftfy, repair_unicode
+from cleaners.unicode import repair_unicode
 
 STEP = "repair_garbles"
 
@@ -102,10 +102,10 @@ NON_ASCII_LETTER_RE = re.compile(r"[^\x00-\x7f’‘“”—–…\u00a0]")
 REPAIR_MARK_RE = re.compile(r'[“”"—–$€£¥](?:(?<![$€£¥])| )')
 
 # Syndicated articles reach a corpus many times over and get the same
-# repairs: a repaired paragraph that ftfy must read is read once (what
-# repair_unicode says of it depends on its text alone). Kept for this many
-# paragraphs of at most this many characters (at most 32 MB in 4-byte
-# characters; in a 40 MB news corpus, 100 distinct ones were shown 363 times).
+# repairs: whether a repaired paragraph is stable is worked out once (it
+# depends on its text and the paragraph before it alone). Kept for this many
+# pairs of at most this many characters (at most 32 MB in 4-byte characters;
+# in a 40 MB news corpus, 1,957 repaired paragraphs were 640 distinct ones).
 MEMO_PARAGRAPHS = 1 << 9
 MAX_MEMO_CHARS = 1 << 14
 
@@ -191,22 +191,19 @@ def _stable(paragraph: regex.Match, mine: list[Edit], previous: str) -> bool:
     chain must be idempotent, so such a paragraph is left as it was."""
     shifted = [replace(e, start=e.start - paragraph.start(), end=e.end - paragraph.start()) for e in mine]
     fixed = apply_edits(paragraph.group(), shifted)
-    return _left_alone_by_repair_unicode(fixed) and not _local_repairs(fixed, previous)
+    if len(fixed) + len(previous) <= MAX_MEMO_CHARS:
+        return _remembered_left_alone(fixed, previous)
+    return _left_alone(fixed, previous)
 
 
-def _left_alone_by_repair_unicode(text: str) -> bool:
-    """`not repair_unicode(text)`, remembered for text that ftfy must read.
+def _left_alone(fixed: str, previous: str) -> bool:
+    """Whether repair_unicode and the local repairs leave a repaired
+    paragraph alone (after `previous`).
 
-    >>> _left_alone_by_repair_unicode("“Fine,” she said."), _left_alone_by_repair_unicode("Russiaâ€™s war")
+    >>> _left_alone("“Fine,” she said.", ""), _left_alone("Russiaâ€™s war", "")
     (True, False)
     """
-    if needs_ftfy(text) and len(text) <= MAX_MEMO_CHARS:
-        return _remembered_left_alone(text)
-    return _left_alone(text)
-
-
-def _left_alone(text: str) -> bool:
-    return not repair_unicode(text)
+    return not repair_unicode(fixed) and not _local_repairs(fixed, previous)
 
 
 _remembered_left_alone = lru_cache(maxsize=MEMO_PARAGRAPHS)(_left_alone)
