@@ -77,7 +77,9 @@ SENTENCE_MARK_RE = regex.compile(r"[.!?。！？][\"”’»)\]]*(?:\s|$)")
 # A run-in paragraph's segments: its sentences, and the stretches between
 # them. A segment ends where a sentence does (a mark, any closing quotes or
 # brackets, then a space) or at the paragraph's last non-space character;
-# the next one starts at the next non-space character. Sentence ends are found
+# the next one starts at the next non-space character. A lone mark is no
+# segment while a later end can close a longer one (as the pattern this
+# replaced read them; tests/test_cheap_screens.py). Sentence ends are found
 # by leaping to the marks, not by testing every character for one.
 SEGMENT_END_RE = regex.compile(r"[.!?。！？][\"”’»)\]]*(?=\s)")
 NON_SPACE_RE = regex.compile(r"\S")
@@ -161,7 +163,7 @@ def _segments(paragraph: str) -> Iterator[tuple[int, int]]:
     start = NON_SPACE_RE.search(paragraph)
     for end in SEGMENT_END_RE.finditer(paragraph):
         if end.end() == start.start() + 1:
-            continue  # a lone mark ends no segment: one has two characters or more while it can
+            continue  # a lone mark: the segment goes on to the next end
         yield start.start(), end.end()
         start = NON_SPACE_RE.search(paragraph, end.end())
         if start is None:  # whitespace after the last sentence
