@@ -131,19 +131,8 @@ def shingle_keys(words: np.ndarray) -> np.ndarray:
     return x
 
 
-def split_words(text: str) -> list[str]:
-    """The document as the corpus pass reads it, split once for every part:
-    gap, word, gap, ..., gap (names.WORD_SPLIT_RE; its words are runs of
-    WORD_RE's words joined by a hyphen or apostrophe).
-
-    >>> split_words("He met Kassym-Jomart.")
-    ['', 'He', ' ', 'met', ' ', 'Kassym-Jomart', '.']
-    """
-    return split_at_words(text)
-
-
 def packed_hashes(part: str) -> bytes:
-    """A part of `split_words` as packed little-endian uint64 word hashes: a word as those
+    """A part of `split_at_words` as packed little-endian uint64 word hashes: a word as those
     of the WORD_RE words in it, a gap as one _LINE_BREAK or nothing (a gap
     holds no WORD_RE word: every letter, mark and digit is inside a word).
 
@@ -184,11 +173,11 @@ def signature(text: str) -> np.ndarray | None:
     >>> signature(text).shape, signature("Too short.") is None
     ((128,), True)
     """
-    return signature_of_parts(split_words(text))
+    return signature_of_parts(split_at_words(text))
 
 
 def signature_of_parts(parts: list[str]) -> np.ndarray | None:
-    """`signature` of the document `split_words` gave `parts` for.
+    """`signature` of the document `split_at_words` gave `parts` for.
 
     The shingle keys are those of the shingles `shingles` lists: the same
     words (WORD_RE's, case ignored) of the same lines (at least MIN_LINE_WORDS
@@ -236,11 +225,11 @@ class Signatures:
 
     @classmethod
     def from_text(cls, doc_id: str | None, text: str) -> "Signatures":
-        return cls.from_parts(doc_id, split_words(text)) if doc_id is not None else cls()
+        return cls.from_parts(doc_id, split_at_words(text)) if doc_id is not None else cls()
 
     @classmethod
     def from_parts(cls, doc_id: str | None, parts: list[str]) -> "Signatures":
-        """`from_text` of the document `split_words` gave `parts` for."""
+        """`from_text` of the document `split_at_words` gave `parts` for."""
         sig = signature_of_parts(parts) if doc_id is not None else None
         return cls({doc_id: sig} if sig is not None else {})
 

@@ -15,8 +15,8 @@ from cleaners.boilerplate import RuleSet, strip_boilerplate
 from cleaners.edits import Edit, apply_edits
 from cleaners.garbles import repair_garbles
 from cleaners.layout import canonicalize_layout
-from cleaners.names import NameLexicon
-from cleaners.neardup import Membership, Signatures, split_words
+from cleaners.names import NameLexicon, split_at_words
+from cleaners.neardup import Membership, Signatures
 from cleaners.recurring import LineCounts, line_key
 from cleaners.repeats import dedupe_paragraphs
 from cleaners.unicode import repair_unicode
@@ -35,7 +35,7 @@ class CorpusStats:
         """Statistics of one document; with its id, also its MinHash signature
         (near-duplicate clusters are reported by id). The text is split into
         words once, for both the names and the signature."""
-        parts = split_words(text)
+        parts = split_at_words(text)
         return cls(NameLexicon.from_parts(parts), LineCounts.from_text(text), Signatures.from_parts(doc_id, parts))
 
     def merge(self, other: "CorpusStats") -> "CorpusStats":
