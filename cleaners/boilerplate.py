@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cleaners.edits import Edit, delete_paragraphs, paragraphs
 from cleaners.pagedump import REASONS as PAGE_DUMP_REASONS
 from cleaners.pagedump import RULE_TRAILING, page_dump_junk, run_in_junk
+from cleaners.patterns import MEMO_LINES
 from cleaners.recurring import MIN_RECURRING_DOCS, line_key
 from cleaners.recurring import REASON as RECURRING_REASON
 from cleaners.recurring import RULE as RECURRING_RULE
@@ -39,12 +40,6 @@ CAPTION_REASONS = {
 }
 # Suffix rules look only at a paragraph's last characters (credits are short).
 SUFFIX_WINDOW_CHARS = 160
-# Short paragraphs recur: a site's furniture (menus, labels, share prompts) is
-# the same line in every page of it, which is what recurring.py counts. What
-# only their text decides is worked out once per distinct line and kept for
-# this many lines; at most 300 characters each, that is at most ~80 MB even
-# in 4-byte characters, and a few MB for real furniture (~40 characters).
-MEMO_LINES = 1 << 16
 
 
 class Rule(BaseModel):

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import regex
 
-from cleaners.patterns import SENTENCE_END_RE, WORD_RE
+from cleaners.patterns import MEMO_LINES, SENTENCE_END_RE, WORD_RE
 
 RULE_LEADING = "page-navigation"
 RULE_TRAILING = "page-footer"
@@ -52,10 +52,7 @@ LENGTH_HIGH = 200
 MIN_LOWERCASE_SHARE = 0.5
 # Menu runs inside the article go when at least this many paragraphs long.
 MIN_MENU_RUN = 3
-# Short lines recur across a site's pages; what their text alone decides is
-# kept for this many distinct lines of at most this many characters (at most
-# ~50 MB in 4-byte characters; a few MB for real menu items).
-MEMO_LINES = 1 << 16
+# Menu items are kept in a memo (MEMO_LINES) up to this many characters.
 MAX_MEMO_CHARS = 200
 # Lines long enough to classify (LENGTH_LOW to MAX_MEMO_CHARS characters) are
 # fewer per site than menu items, so their labels are kept for fewer (at most

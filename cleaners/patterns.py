@@ -10,6 +10,14 @@ import regex
 WORD_CHAR_CLASS = r"[\p{L}\p{M}\p{N}]"
 # A word: a run of them.
 WORD_RE = regex.compile(WORD_CHAR_CLASS + "+")
+# Short lines recur across documents: a site's furniture (menus, labels,
+# share prompts) is the same line on every page, and syndicated copies repeat
+# whole paragraphs. What a short line's text alone decides is worked out once
+# per process and kept for this many distinct lines, in each memo (an
+# lru_cache) that says so. Each memo bounds its lines' length too; at 200 to
+# 300 characters that is at most 50-80 MB in 4-byte characters, and a few MB
+# for real furniture (~40 characters).
+MEMO_LINES = 1 << 16
 # Text that ends like a sentence: a full stop, question or exclamation mark
 # or ellipsis (Latin or CJK), then any closing quotes or brackets.
 SENTENCE_END_RE = regex.compile(r"[.!?。！？…][\"”’»)\]]*$")

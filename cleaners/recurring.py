@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import regex
 
-from cleaners.patterns import SENTENCE_END_RE, WORD_RE
+from cleaners.patterns import MEMO_LINES, SENTENCE_END_RE, WORD_RE
 
 RULE = "recurring-line"
 REASON = "a short line that recurs in {documents} or more documents of the corpus (site furniture)"
@@ -43,12 +43,6 @@ DIGIT_RE = regex.compile(r"\d")
 # WORD_RE's letters, marks and digits that are ASCII: most lines are ASCII,
 # and the standard library lists these words in half the time.
 ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+")
-# Short lines are keyed once per process and the keys of this many kept
-# (at most MAX_LEARNED_CHARS characters each: a few tens of MB). Furniture
-# recurs across documents by definition, and so do blank lines and bullets,
-# so most short lines of a document were keyed before; strip_boilerplate
-# keys each short paragraph again.
-MAX_CACHED_LINES = 100_000
 
 
 def line_key(line: str) -> bytes | None:
@@ -63,7 +57,10 @@ def line_key(line: str) -> bytes | None:
     return None if len(line) > MAX_LEARNED_CHARS else _short_line_key(line)
 
 
-@lru_cache(maxsize=MAX_CACHED_LINES)
+# Keyed once per process (MEMO_LINES): furniture recurs across documents by
+# definition, and so do blank lines and bullets; strip_boilerplate keys each
+# short paragraph again.
+@lru_cache(maxsize=MEMO_LINES)
 def _short_line_key(line: str) -> bytes | None:
     lowered = line.lower()
     words = (ASCII_WORD_RE if lowered.isascii() else WORD_RE).findall(lowered)
