@@ -7,9 +7,7 @@ The output does not depend on the runner: every runner gives the same bytes.
 
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
-from typing import Iterator, Literal, get_args
+from typing import Literal, get_args
 
 TaskRunnerKind = Literal["threads", "processes", "dask", "ray"]
 TASK_RUNNERS: tuple[str, ...] = get_args(TaskRunnerKind)
@@ -74,43 +72,6 @@ def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None 
         return DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
     RayTaskRunner = _import_runner("ray", "RayTaskRunner")
     return RayTaskRunner()
-
-
-@contextmanager
-def one_api_server(kind: str, dask_address: str | None = None) -> Iterator[None]:
-    """Within this block, worker processes of a KIND runner report to the
-    same Prefect server as the flow.
-
-    With no PREFECT_API_URL, Prefect starts an embedded server in each process
-    that first needs an API client; its process-pool and Dask workers are such
-    processes, so each started a server of its own (about 5 s of CPU each,
-    measured with py-spy). Here the embedded server is started once, before
-    the flow, and the run (this process, and the workers through the settings
-    Prefect sends them with each task) points at it. Threads share this
-    process's client, a configured server is already shared, and the workers
-    of a Dask cluster at DASK_ADDRESS may be on other machines, where
-    127.0.0.1 is not this server: those cases are left as they are (and Ray,
-    which this machine cannot run to test it).
-    """
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-
-    if kind in ("threads", "ray") or dask_address or get_current_settings().api.url:
-        yield
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the instance Prefect's own client would start; stopped at exit
-    server.start(timeout=get_current_settings().server.ephemeral.startup_timeout_seconds)
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = server.api_url  # for processes started with this environment
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        if previous is None:
-            del os.environ["PREFECT_API_URL"]
-        else:
-            os.environ["PREFECT_API_URL"] = previous
 
 
 def _import_runner(kind: str, name: str):
