@@ -111,12 +111,12 @@ class EmbeddedServer:
         from prefect.settings import get_current_settings
 
         self.port = free_port()
-        print(f"presswash: starting Prefect's embedded server on {self.api_url}", file=sys.stderr)
         environment = {
             **os.environ, **SERVER_ENVIRONMENT,
             **get_current_settings().to_environment_variables(exclude_unset=True),
         }
         self.process = subprocess.Popen(server_command(self.port), env=environment)
+        print(f"presswash: starting Prefect's embedded server on {self.api_url}", file=sys.stderr)
 
     def wait_until_ready(self, timeout: float) -> None:
         """Block until the server answers its health check; relaunch on

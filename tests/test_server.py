@@ -1,11 +1,17 @@
 """`presswash clean` starts Prefect's embedded server itself (flows/server.py)."""
 
+import signal
+import subprocess
 import sys
 
+import httpx
 import pytest
+
+from conftest import ROOT, SEEDS
 
 from flows import server as embedded
 from flows.server import EmbeddedServer, ServerError
+from test_flow import PRESSWASH
 
 
 def test_the_server_runs_as_prefect_runs_it(monkeypatch):
@@ -41,3 +47,38 @@ def test_a_server_that_never_answers_times_out_and_is_stopped(monkeypatch):
         with pytest.raises(ServerError, match="did not answer within 1 s; raise PREFECT_SERVER_EPHEMERAL"):
             server.wait_until_ready(timeout=1)
     assert process.poll() is not None, "the server must not outlive the run"
+
+
+def terminate_when(line_says: str, tmp_path):
+    """Run `presswash clean` on many copies of the seeds, send it SIGTERM once
+    its stderr prints a line with LINE_SAYS; its exit status, the rest of its
+    stderr, the embedded server's API URL and the output folder."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for copy in range(40):
+        for seed in SEEDS.glob("*.txt"):
+            (corpus / f"{copy:02d}_{seed.name}").write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+    run = subprocess.Popen([*PRESSWASH, "clean", str(corpus), "--out", str(out), "--no-cache", "--batch-size", "5"],
+                           stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    api_url = None
+    for line in run.stderr:
+        if "starting Prefect's embedded server on " in line:
+            api_url = line.split(" on ")[1].strip()
+        if line_says in line:
+            break
+    run.send_signal(signal.SIGTERM)
+    rest = run.communicate(timeout=120)[1]
+    return run.returncode, rest, api_url, out
+
+
+@pytest.mark.parametrize("line_says", ["starting Prefect's embedded server", "batches cleaned"])
+def test_sigterm_ends_the_run_and_its_server(tmp_path, line_says):
+    # While the server boots, and mid-flow (where Prefect turns SIGTERM into a
+    # crash of the run and sends it again): the server must not outlive the run.
+    status, stderr, api_url, out = terminate_when(line_says, tmp_path)
+    assert status == 128 + signal.SIGTERM, stderr[-3000:]
+    assert "presswash: terminated (SIGTERM); the previous output is untouched" in stderr
+    assert not out.exists()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{api_url}/health", timeout=5)
