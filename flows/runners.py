@@ -7,6 +7,10 @@ The output does not depend on the runner: every runner gives the same bytes.
 
 from __future__ import annotations
 
+import atexit
+import logging
+import os
+import sys
 from typing import Literal, get_args
 
 TaskRunnerKind = Literal["threads", "processes", "dask", "ray"]
@@ -63,7 +67,7 @@ def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None 
     if kind == "processes":
         from prefect.task_runners import ProcessPoolTaskRunner
 
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=skip_teardown_at_exit)
     if kind == "dask":
         DaskTaskRunner = _import_runner("dask", "DaskTaskRunner")
         if dask_address:
@@ -72,6 +76,30 @@ def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None 
         return DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
     RayTaskRunner = _import_runner("ray", "RayTaskRunner")
     return RayTaskRunner()
+
+
+def skip_teardown_at_exit() -> None:
+    """Make this process end without the interpreter's teardown: once the
+    exit handlers registered after this call have run, output is flushed
+    and the process exits with status 0 (os._exit).
+
+    Run in each process-pool worker. A worker that has cleaned batches holds
+    the corpus context and the cleaners' memos, hundreds of MB in millions
+    of objects; freeing them one by one at exit kept `presswash clean` waiting
+    about 2 s at 40 MB after the last batch, with nothing left to do: the
+    workers' results, staged files and Prefect's events and logs are all
+    handed over before the pool is shut down, and handlers registered later
+    (Prefect's) run first. Status 0 is what a pool worker exits with anyway:
+    a task's exception is sent back as its result, not raised.
+    """
+    atexit.register(_exit_now)
+
+
+def _exit_now() -> None:
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _import_runner(kind: str, name: str):

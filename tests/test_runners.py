@@ -1,10 +1,13 @@
 """The task runner is configuration: every runner writes the same bytes."""
 
 import importlib.util
+import os
+import subprocess
+import sys
 
 import pytest
 
-from conftest import COMMITTED_CLEAN, SEEDS
+from conftest import COMMITTED_CLEAN, ROOT, SEEDS
 from flows.runners import TaskRunnerError, build_task_runner
 from test_flow import presswash, same_files
 
@@ -82,3 +85,12 @@ def test_process_workers_report_to_the_flows_embedded_server(tmp_path):
     assert run.stderr.count("starting Prefect's embedded server") == 1, run.stderr[-3000:]
     assert "Starting temporary server" not in run.stderr, run.stderr[-3000:]
     assert same_files(tmp_path / "out", COMMITTED_CLEAN) == []
+
+
+def test_a_worker_that_skips_teardown_still_flushes_its_output():
+    # What a process-pool worker prints before it ends must reach its pipe,
+    # although the process ends with os._exit (no interpreter teardown).
+    script = "from flows.runners import skip_teardown_at_exit; skip_teardown_at_exit(); print('last words', end='')"
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=buffered)
+    assert (run.returncode, run.stdout) == (0, "last words")
