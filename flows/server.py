@@ -32,6 +32,9 @@ from typing import Iterator
 # ephemeral set of services, and the last app this process will build.
 SERVER_ENVIRONMENT = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
+# What `presswash clean` prints when it starts the server (tests look for it).
+STARTING = "presswash: starting Prefect's embedded server on "
+
 # uvicorn's exit status when it cannot bind its port (another process took the
 # free port between our probe and its bind): try another port.
 PORT_TAKEN_STATUS = 3
@@ -116,7 +119,7 @@ class EmbeddedServer:
             **get_current_settings().to_environment_variables(exclude_unset=True),
         }
         self.process = subprocess.Popen(server_command(self.port), env=environment)
-        print(f"presswash: starting Prefect's embedded server on {self.api_url}", file=sys.stderr)
+        print(f"{STARTING}{self.api_url}", file=sys.stderr)
 
     def wait_until_ready(self, timeout: float) -> None:
         """Block until the server answers its health check; relaunch on

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import COMMITTED_CLEAN, ROOT, SEEDS
 from flows.runners import TaskRunnerError, build_task_runner
+from flows.server import STARTING
 from test_flow import presswash, same_files
 
 
@@ -82,7 +83,7 @@ def test_process_workers_report_to_the_flows_embedded_server(tmp_path):
     # starts one (flows/server.py) and points the whole run at it.
     run = presswash("clean", SEEDS, "--out", tmp_path / "out", "--task-runner", "processes", "--workers", "2",
                     "--batch-size", "2", "--no-cache")
-    assert run.stderr.count("starting Prefect's embedded server") == 1, run.stderr[-3000:]
+    assert run.stderr.count(STARTING) == 1, run.stderr[-3000:]
     assert "Starting temporary server" not in run.stderr, run.stderr[-3000:]
     assert same_files(tmp_path / "out", COMMITTED_CLEAN) == []
 

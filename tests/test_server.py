@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, SEEDS
 
 from flows import server as embedded
-from flows.server import EmbeddedServer, ServerError
+from flows.server import STARTING, EmbeddedServer, ServerError
 from test_flow import PRESSWASH
 
 
@@ -63,8 +63,8 @@ def terminate_when(line_says: str, tmp_path):
                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
     api_url = None
     for line in run.stderr:
-        if "starting Prefect's embedded server on " in line:
-            api_url = line.split(" on ")[1].strip()
+        if line.startswith(STARTING):
+            api_url = line.removeprefix(STARTING).strip()
         if line_says in line:
             break
     run.send_signal(signal.SIGTERM)
@@ -72,7 +72,7 @@ def terminate_when(line_says: str, tmp_path):
     return run.returncode, rest, api_url, out
 
 
-@pytest.mark.parametrize("line_says", ["starting Prefect's embedded server", "batches cleaned"])
+@pytest.mark.parametrize("line_says", [STARTING, "batches cleaned"])
 def test_sigterm_ends_the_run_and_its_server(tmp_path, line_says):
     # While the server boots, and mid-flow (where Prefect turns SIGTERM into a
     # crash of the run and sends it again): the server must not outlive the run.
