@@ -10,6 +10,7 @@ worker plus the corpus statistics (docs/performance.md).
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from prefect.futures import PrefectFuture, as_completed
 
 from cleaners.pipeline import STEPS, CorpusContext, CorpusStats
 from flows import batch as batches
-from flows.cache import Cache, SharedContext, cache_for, rule_packs_digest, run_key
+from flows.cache import Cache, SharedContext, cache_for, freeze_what_lives, rule_packs_digest, run_key
 from flows.config import DEFAULT_BATCH_SIZE, CleanConfig, make_config
 from flows.corpus_io import PARTS, QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging, read_manifest
 from flows.progress import report
@@ -176,6 +177,7 @@ def clean_corpus(
     del stats  # what cleaning needs is in the context; the rest (all signatures, line counts) can go
     staging = open_staging(config.out, config.src)
     try:
+        freeze_what_lives()
         shared = SharedContext(context, staging / PARTS / CONTEXT_FILE)
         packs = rule_packs_digest(config.rule_packs)
         cleaned = [
@@ -190,6 +192,8 @@ def clean_corpus(
     except BaseException:
         discard_staging(staging)
         raise
+    finally:
+        gc.unfreeze()  # for a caller that goes on after the run
     if store:
         store.remember_run(config.out, this_run)
         store.prune()
