@@ -145,8 +145,10 @@ def dedupe_paragraphs(text: str) -> list[Edit]:
     """
     spans = list(paragraphs(text))
     sentences, words = _tokenized(text, spans)
-    doomed = _repeated_paragraphs([p.group() for p in spans], words, sentences)
+    doomed = _repeated_paragraphs(spans, words, sentences)
     sentence_edits = _repeated_sentences(spans, sentences, doomed)
+    if not doomed:  # most documents; their sentence edits come paragraph by paragraph, in order
+        return sentence_edits
     return sorted(delete_paragraphs(text, doomed, STEP) + sentence_edits, key=lambda e: e.start)
 
 
@@ -301,7 +303,7 @@ def _lower_each(words: list[str]) -> list[str]:
 
 
 def _repeated_paragraphs(
-    texts: list[str], words: list[Words], sentences: list[list]
+    spans: list[regex.Match], words: list[Words], sentences: list[list]
 ) -> dict[int, tuple[str, str]]:
     """Paragraph index -> (rule, reason) for whole paragraphs that repeat."""
     doomed = {}
@@ -312,12 +314,12 @@ def _repeated_paragraphs(
         block = _spread_out(group)  # would be a refrain, but its neighbours repeat too
         for index in group[1:]:
             rule = "repeated-paragraph" if words[index] == first else "near-repeat"
-            if rule == "near-repeat" and _adds_a_sentence(sentences[index], first, texts[index]):
+            if rule == "near-repeat" and _adds_a_sentence(sentences[index], first, spans[index].group()):
                 continue
             if block:
                 rule = "repeated-block"
             doomed[index] = (rule, REASONS[rule])
-    for index in _headline_copies(words, sentences, texts):
+    for index in _headline_copies(words, sentences, spans):
         doomed.setdefault(index, ("repeated-headline", REASONS["repeated-headline"]))
     for index in _contained_repeats(words, doomed):
         doomed[index] = ("contained-repeat", REASONS["contained-repeat"])
@@ -356,7 +358,7 @@ def _contained_repeats(words: list[Words], doomed: dict[int, tuple[str, str]]) -
     return contained
 
 
-def _headline_copies(words: list[Words], sentences: list[list], texts: list[str]) -> list[int]:
+def _headline_copies(words: list[Words], sentences: list[list], spans: list[regex.Match]) -> list[int]:
     """Paragraphs among the first few after the headline that repeat it (and
     add no sentence of their own)."""
     if not words or not MIN_HEADLINE_WORDS <= len(words[0]) <= MAX_HEADLINE_WORDS or len(sentences[0]) > 1:
@@ -369,7 +371,7 @@ def _headline_copies(words: list[Words], sentences: list[list], texts: list[str]
         for index in range(1, min(len(words), HEADLINE_WINDOW + 1))
         if _lengths_allow(len(words[index]), len(headline))
         and Indel.normalized_similarity(words[index], headline) >= NEAR_REPEAT_SIMILARITY
-        and not _adds_a_sentence(sentences[index], headline, texts[index])
+        and not _adds_a_sentence(sentences[index], headline, spans[index].group())
     ]
 
 
@@ -392,7 +394,7 @@ def _repeated_sentences(
     Deletes (adds to `doomed`) a paragraph left with nothing worth keeping,
     and a one-sentence paragraph that restates an earlier sentence.
     """
-    counts = Counter(words for parts in sentences for _, _, words in parts if len(words) >= MIN_SENTENCE_WORDS)
+    counts = _SentenceCounts(sentences)
     earlier: list[Words] = []  # the long sentences of the prose kept so far
     earlier_by_length: dict[int, list] = {}  # the same with their sets of words, by word count
     edits = []
@@ -424,6 +426,26 @@ def _repeated_sentences(
                     earlier.append(words)
                     earlier_by_length.setdefault(len(words), []).append((words, set(words)))
     return edits
+
+
+class _SentenceCounts:
+    """How many times each long sentence (MIN_SENTENCE_WORDS words or more)
+    occurs in a document, counted when first asked: only a sentence near an
+    earlier one asks, and most documents have none.
+
+    >>> counts = _SentenceCounts([[(0, 1, "a" * 14)], [(0, 1, "a" * 14), (2, 3, "b")]])
+    >>> counts["a" * 14], counts["b"]
+    (2, 0)
+    """
+
+    def __init__(self, sentences: list[list]) -> None:
+        self._sentences = sentences
+        self._counts: Counter | None = None
+
+    def __getitem__(self, words: Words) -> int:
+        if self._counts is None:
+            self._counts = Counter(w for parts in self._sentences for _, _, w in parts if len(w) >= MIN_SENTENCE_WORDS)
+        return self._counts[words]
 
 
 def _is_prose(paragraph: str, parts: list) -> bool:
