@@ -199,7 +199,7 @@ def _tokenized(text: str, spans: list[regex.Match]) -> tuple[list[list], list[Wo
     sentences, paragraph_words, line, after_last = [], [], 0, 0
     for span in spans:
         start, end = span.span()
-        line += lined.count("\n", after_last, start)
+        line += start - after_last  # only line breaks between two paragraphs
         last = line + lined.count("\n", start, end)
         if last == line:  # one sentence, the paragraph (most paragraphs)
             sentences.append([(0, end - start, line_words[line])])
