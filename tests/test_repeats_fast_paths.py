@@ -2,10 +2,14 @@
 
 Each fast path (token strings instead of word tuples, one rapidfuzz call
 before the one-by-one comparisons, one search before the containment check,
-lower-casing whole sentences) is checked here against the straightforward
-code it replaces, on documents made to repeat paragraphs, sentences and runs
-of words with small changes.
+lower-casing whole sentences, sentence boundaries matched rather than looked
+behind for, sentence counts made only when asked, no sort when no paragraph
+goes) is checked here against the straightforward code it replaces, on
+documents made to repeat paragraphs, sentences and runs of words with small
+changes.
 """
+
+from collections import Counter
 
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -239,8 +243,9 @@ def test_restates_any_is_any_restates(sentences):
         assert _restates_any(sentence, by_length) == any(_restates(sentence, other) for other in sentences[:index])
 
 
-# The patterns as they were written before their parts were reordered or
-# replaced by str methods, for the tests below.
+# The patterns as they were written before their parts were reordered,
+# matched instead of looked behind for, or replaced by str methods, for the
+# tests below.
 SENTENCE_END_BEFORE = regex.compile(
     rf"(?<!\b\p{{Lu}}\.|\b(?:{repeats.ABBREVIATIONS})\.)(?<=[.!?…][”’\"')\]]*) (?=[\p{{Lu}}“‘\"'(\p{{N}}])"
 )
@@ -249,8 +254,9 @@ PROSE_END_BEFORE = regex.compile(r"[.!?…][”’\"')\]]*$")
 
 @FAST
 @given(st.lists(PIECES).map("".join))
-def test_sentence_boundaries_are_where_they_were_with_the_abbreviations_looked_for_first(text):
-    assert [m.start() for m in repeats.SENTENCE_END_RE.finditer(text)] == [m.start() for m in SENTENCE_END_BEFORE.finditer(text)]
+def test_sentence_boundaries_are_where_the_lookbehind_pattern_put_them(text):
+    assert [m.span() for m in repeats.SENTENCE_END_RE.finditer(text)] == [m.span() for m in SENTENCE_END_BEFORE.finditer(text)]
+    assert repeats.SENTENCE_END_RE.sub("\n", text) == SENTENCE_END_BEFORE.sub("\n", text)
 
 
 @FAST
@@ -263,3 +269,22 @@ def test_ending_like_a_sentence_is_what_the_regex_said(line):
 @given(st.text(st.sampled_from("aZ09_²½ªµʰΣσİ\u0301\u0483\u20dd\u3042\u4e00\U0001d400\U0001f600Ⅻ’“-. \n\t")))
 def test_words_read_with_re_are_those_regex_reads(text):
     assert repeats._words_and_line_breaks(text) == repeats.WORD_OR_LINE_BREAK_RE.findall(text)
+
+
+@FAST
+@given(documents())
+def test_sentence_edits_come_in_order_so_a_document_with_no_paragraph_to_delete_needs_no_sort(text):
+    spans = list(repeats.paragraphs(text))
+    sentences, _ = _tokenized(text, spans)
+    edits = repeats._repeated_sentences(spans, sentences, {})
+    assert edits == sorted(edits, key=lambda edit: edit.start)
+
+
+@FAST
+@given(documents())
+def test_sentence_counts_counted_when_asked_are_the_counts_of_the_long_sentences(text):
+    sentences, _ = _tokenized(text, list(repeats.paragraphs(text)))
+    every = [words for parts in sentences for _, _, words in parts]
+    expected = Counter(words for words in every if len(words) >= repeats.MIN_SENTENCE_WORDS)
+    counts = repeats._SentenceCounts(sentences)
+    assert [counts[words] for words in every] == [expected[words] for words in every]
