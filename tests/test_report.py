@@ -142,3 +142,24 @@ def test_diff_fails_with_one_clear_line(args, message):
     run = presswash(*args, check=False)
     assert run.returncode == 2
     assert message in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def _script_json_as_text(data) -> str:
+    """What a block was before it was made in UTF-8 (flows/report.py `_script_json_utf8`)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+SCRIPT_TEXT = st.text(st.sampled_from(["<", ">", "&", "/", '"', "\\", "\n", "é", "😀", "\u2028", "\udc92", "a"]), max_size=12)
+
+
+@given(st.recursive(st.one_of(SCRIPT_TEXT, st.integers(), st.none()), lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(SCRIPT_TEXT, inner, max_size=4), max_leaves=12))
+def test_a_block_in_utf8_is_the_text_block_encoded(data):
+    from flows.report import _script_json_utf8
+
+    assert _script_json_utf8(data) == _script_json_as_text(data).encode("utf-8")
