@@ -180,6 +180,7 @@ def clean_documents(
     """
     output = BatchOutput()
     for doc in documents:
+        raw = doc.text  # what the report's edit history starts from (document_block)
         if doc.status != QUARANTINED:
             _clean_one(doc, context, steps, Counter() if seconds is None else seconds)
         if doc.status == QUARANTINED:
@@ -190,7 +191,7 @@ def clean_documents(
         output.texts[doc.id] = text
         output.changelog.append(changelog_lines(doc.id, doc.edits))
         output.corpus[doc.id] = json_utf8(_corpus_fields(doc))
-        output.report[doc.id] = document_block(doc.text, doc.edits, warnings)
+        output.report[doc.id] = document_block(doc.text, doc.edits, warnings, raw)
     return output
 
 

@@ -104,9 +104,10 @@ def edit_history(clean: str, edits: list[Edit]) -> list[Piece]:
     return [Piece._make(piece) for piece in _history(clean, edits)]
 
 
-def _history(clean: str, edits: list[Edit]) -> list[PieceFields]:
-    """`edit_history` as plain tuples."""
-    pieces = [(restore_text(clean, edits), NO_EDIT, NO_EDIT, NO_EDIT)]
+def _history(clean: str, edits: list[Edit], raw: str | None = None) -> list[PieceFields]:
+    """`edit_history` as plain tuples; RAW, when the caller has it, is what
+    `restore_text` would rebuild."""
+    pieces = [(restore_text(clean, edits) if raw is None else raw, NO_EDIT, NO_EDIT, NO_EDIT)]
     steps: dict[str, list[tuple[int, Edit]]] = {}
     for index, edit in enumerate(edits):
         steps.setdefault(edit.step, []).append((index, edit))
@@ -281,7 +282,7 @@ def terminal_colour(step: str) -> str:
     return TERMINAL_COLOURS.get(step, "white")
 
 
-def document_block(clean: str, edits: list[Edit], warnings: list[Mapping]) -> bytes:
+def document_block(clean: str, edits: list[Edit], warnings: list[Mapping], raw: str | None = None) -> bytes:
     """One document's drawing data for the page, as JSON in UTF-8: its edits
     (each naming its rule by an index into the block's own `rules`), the
     pieces of its edit history, and its review warnings.
@@ -289,13 +290,18 @@ def document_block(clean: str, edits: list[Edit], warnings: list[Mapping]) -> by
     Built from the document alone, so each batch builds its documents' blocks
     where it cleans them, and the page is written as a stream. Bytes, as the
     page holds them: a block is staged and copied into the page without being
-    decoded and encoded again.
+    decoded and encoded again. RAW is the document's raw text if the caller
+    still has it (a batch does): then it is not rebuilt from the changelog.
+    It must be what `restore_text(clean, edits)` gives back, which it is for
+    edits made by `cleaners.pipeline.run_step` (each step's edits were
+    checked against its input by `apply_edits`, and `undo_edits` inverts them
+    exactly).
 
     >>> document_block("y", [Edit("s", "r", 0, 1, "x", "y", "why")], [])
     b'{"rules":["s/r"],"edits":[[0,"why",0,1]],"pieces":[["x",-1,0],["y",0,-1]],"warnings":[]}'
     """
     rules: dict[str, int] = {}
-    pieces = _mark_warnings(_history(clean, edits), warnings)
+    pieces = _mark_warnings(_history(clean, edits, raw), warnings)
     data = {
         "edits": [[rules.setdefault(f"{e.step}/{e.rule}", len(rules)), e.reason, e.start, e.end] for e in edits],
         "pieces": [_piece_json(p) for p in pieces],

@@ -163,3 +163,17 @@ def test_a_block_in_utf8_is_the_text_block_encoded(data):
     from flows.report import _script_json_utf8
 
     assert _script_json_utf8(data) == _script_json_as_text(data).encode("utf-8")
+
+
+def test_a_block_from_the_raw_text_is_the_block_from_the_changelog():
+    """A batch hands `document_block` the raw text it still has instead of
+    letting it rebuild it (`restore_text`): the block must be the same."""
+    from cleaners.pipeline import CorpusContext, clean_text
+    from flows.report import document_block
+
+    context = CorpusContext.build()
+    raws = [decode_bytes(path.read_bytes()).text for path in sorted(SEEDS.glob("*.txt"))]
+    raws += ["", "\r\n\r\n  x  \u00a0y\r\n", "See also: Cats\r\nNews  here.\r\n"]
+    for raw in raws:
+        clean, edits = clean_text(raw, context)
+        assert document_block(clean, edits, [], raw) == document_block(clean, edits, [])
