@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from cleaners.decode import binary_kind, decode_bytes, encode_text
@@ -169,7 +171,7 @@ def finish_corpus(
                 corpus.write(f'{{"id": {json_value(doc_id)}, "cluster": {json_value(entry["cluster"])}, '.encode("utf-8"))
                 corpus.write(memoryview(fields)[1:])  # the record but for its opening brace, and its newline
     manifest = {"summary": _summary(entries, clusters), "documents": entries}
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (staging / MANIFEST).write_text(indented_json(manifest) + "\n", encoding="utf-8")
     write_report(staging, manifest, ((doc_id, block.rstrip(b"\n")) for doc_id, block in _part_lines(parts, REPORT_PART)))
     shutil.rmtree(parts)
     if parquet:
@@ -375,6 +377,67 @@ def json_utf8(value) -> bytes:
         return _UTF8_JSON.encode(value).encode("utf-8")
     except UnicodeEncodeError:  # raw bytes kept as lone surrogates: escaped as ASCII
         return json.dumps(value).encode("ascii")
+
+
+def indented_json(value) -> str:
+    """`json.dumps(VALUE, indent=1, ensure_ascii=False)`, at about half the
+    cost for what a manifest holds (dicts with string keys, lists, strings,
+    ints, finite floats, booleans, None); anything else goes to json.dumps.
+
+    json.dumps writes indented JSON with its pure-Python encoder, a generator
+    per container, which made the manifest of a 6,000-document corpus cost
+    as much as all its corpus.jsonl records. Here each container is one
+    join, and each value is written as that encoder writes it (tests/test_manifest_json.py
+    checks the two agree).
+
+    >>> print(indented_json({"a": [1, None, {}], "é": {"b": 0.5}}))
+    {
+     "a": [
+      1,
+      null,
+      {}
+     ],
+     "é": {
+      "b": 0.5
+     }
+    }
+    """
+    try:
+        return _indented(value, "")
+    except _NotPlainJson:
+        return json.dumps(value, indent=1, ensure_ascii=False)
+
+
+class _NotPlainJson(Exception):
+    """A value `_indented` leaves to json.dumps."""
+
+
+def _indented(value, indent: str) -> str:
+    """VALUE as json.dumps(indent=1) writes it at a line indented by INDENT."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    inner = indent + " "
+    if kind is dict:
+        if not value:
+            return "{}"
+        if not all(type(key) is str for key in value):
+            raise _NotPlainJson
+        items = [f"{encode_basestring(key)}: {_indented(item, inner)}" for key, item in value.items()]
+        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        return "[\n" + inner + (",\n" + inner).join([_indented(item, inner) for item in value]) + "\n" + indent + "]"
+    raise _NotPlainJson
 
 
 def json_value(value) -> str:

@@ -384,7 +384,7 @@ def _page_frame(manifest: Mapping) -> tuple[str, str]:
             "reason": entry.get("reason"),
             "chars_in": entry.get("chars_in"),
             "chars_out": entry.get("chars_out"),
-            "by_step": [sum(n for key, n in edits.items() if key.split("/")[0] == step) for step in steps],
+            "by_step": _edits_by_step(edits, steps),
             "rules": sorted([rule_index[key], n] for key, n in edits.items()),
             "warnings": len(entry.get("warnings") or []),
         })
@@ -403,6 +403,18 @@ def _page_frame(manifest: Mapping) -> tuple[str, str]:
     )
     top, rest = page.split("<!--DOCS-->")
     return top, rest
+
+
+def _edits_by_step(edits: Mapping[str, int], steps: list[str]) -> list[int]:
+    """A document's edit count of each step in STEPS (which name every step in EDITS' keys).
+
+    >>> _edits_by_step({"a/x": 2, "b/y": 1, "a/z": 4}, ["b", "c", "a"])
+    [1, 0, 6]
+    """
+    counts = dict.fromkeys(steps, 0)
+    for key, n in edits.items():
+        counts[key.split("/")[0]] += n
+    return list(counts.values())
 
 
 def _steps_in_order(seen: Iterable[str]) -> list[str]:
