@@ -194,13 +194,15 @@ def _insert(out: list[PieceFields], index: int, edit: Edit) -> None:
 def _merge(pieces: Iterable[PieceFields]) -> list[PieceFields]:
     """Join neighbouring pieces that carry the same marks; drop empty ones."""
     out: list[PieceFields] = []
+    last = None  # out[-1]; its marks compared field by field, which slicing both tuples made cost twice as much
     for piece in pieces:
         if not piece[0]:
             continue
-        if out and out[-1][1:] == piece[1:]:
-            out[-1] = (out[-1][0] + piece[0], *piece[1:])
+        if last is not None and last[1] == piece[1] and last[2] == piece[2] and last[3] == piece[3]:
+            last = out[-1] = (last[0] + piece[0], *piece[1:])
         else:
             out.append(piece)
+            last = piece
     return out
 
 
