@@ -32,7 +32,9 @@ from flows.corpus_io import (
     OutputError,
     cleaned_entry,
     corpus_record,
+    json_utf8,
     json_value,
+    part_line,
     quarantine_copy,
     quarantined_entry,
     read_document,
@@ -47,14 +49,15 @@ class BatchOutput:
 
     `corpus` and `report` map a document id to its corpus.jsonl record
     (without `id` and `cluster`, which are added when DST is put together)
-    and to its report block, each as JSON text.
+    and to its report block, each as JSON. Everything is held in UTF-8, as
+    DST holds it: each text is encoded once, where it is made.
     """
 
     entries: dict[str, dict] = field(default_factory=dict)  # manifest entries, cluster fields not yet set
-    texts: dict[str, str] = field(default_factory=dict)  # clean text of each cleaned document
-    changelog: list[str] = field(default_factory=list)  # changelog.jsonl lines
-    corpus: dict[str, str] = field(default_factory=dict)
-    report: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, bytes] = field(default_factory=dict)  # clean text of each cleaned document
+    changelog: list[bytes] = field(default_factory=list)  # changelog.jsonl lines, a document's at a time
+    corpus: dict[str, bytes] = field(default_factory=dict)
+    report: dict[str, bytes] = field(default_factory=dict)
 
 
 # A batch ends after a document whose id hashes to 0 modulo the batch size, so
@@ -177,20 +180,37 @@ def clean_documents(
     """
     output = BatchOutput()
     for doc in documents:
+        raw = doc.text  # what the report's edit history starts from (document_block)
         if doc.status != QUARANTINED:
             _clean_one(doc, context, steps, Counter() if seconds is None else seconds)
         if doc.status == QUARANTINED:
             output.entries[doc.id] = quarantined_entry(doc)
             continue
-        output.entries[doc.id] = cleaned_entry(doc)
-        output.texts[doc.id] = doc.text
-        output.changelog += [changelog_line(doc.id, edit) for edit in doc.edits]
-        output.corpus[doc.id] = json_value(_corpus_fields(doc))
-        output.report[doc.id] = document_block(doc.text, doc.edits, [w.to_record() for w in doc.warnings])
+        text, warnings = doc.text.encode("utf-8"), [w.to_record() for w in doc.warnings]
+        output.entries[doc.id] = cleaned_entry(doc, text, warnings)
+        output.texts[doc.id] = text
+        output.changelog.append(changelog_lines(doc.id, doc.edits))
+        output.corpus[doc.id] = json_utf8(_corpus_fields(doc))
+        output.report[doc.id] = document_block(doc.text, doc.edits, warnings, raw)
     return output
 
 
-def changelog_line(doc_id: str, edit: Edit) -> str:
+def changelog_lines(doc_id: str, edits: list[Edit]) -> bytes:
+    """The changelog.jsonl lines of a document's edits, in UTF-8: each
+    edit's `changelog_line`, byte for byte, encoded once for the document.
+
+    >>> lines = changelog_lines("d", [Edit("s", "r", 0, 1, "a", "b", ""), Edit("s", "q", 5, 5, "", "é", "")])
+    >>> lines.count(b"\\n"), lines.endswith('"after": "é", "reason": ""}\\n'.encode("utf-8"))
+    (2, True)
+    """
+    lines = "".join([changelog_line(doc_id, edit, checked=False) for edit in edits])
+    try:
+        return lines.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate somewhere: its lines are escaped as ASCII, the others are not
+        return "".join([changelog_line(doc_id, edit) for edit in edits]).encode("utf-8")
+
+
+def changelog_line(doc_id: str, edit: Edit, checked: bool = True) -> str:
     """The changelog.jsonl line of one edit: `json_value(edit.to_record(doc_id))`
     and a newline, byte for byte.
 
@@ -198,7 +218,9 @@ def changelog_line(doc_id: str, edit: Edit) -> str:
     on these small flat records, which are most of what a batch writes
     (tests/test_changelog_line.py checks the two agree). Anything unusual
     (offsets that are not plain ints, a field that is not a string, lone
-    surrogates that the line must escape) goes the general way.
+    surrogates that the line must escape) goes the general way; with
+    CHECKED false, the caller looks for lone surrogates itself (in many lines
+    at once: `changelog_lines`).
 
     >>> changelog_line("d", Edit("s", "r", 0, 1, "é", "e", "why"))
     '{"doc": "d", "step": "s", "rule": "r", "start": 0, "end": 1, "before": "é", "after": "e", "reason": "why"}\\n'
@@ -211,7 +233,8 @@ def changelog_line(doc_id: str, edit: Edit) -> str:
                 f'"start": {edit.start}, "end": {edit.end}, "before": {string(edit.before)}, '
                 f'"after": {string(edit.after)}, "reason": {string(edit.reason)}}}\n'
             )
-            line.encode("utf-8")
+            if checked:
+                line.encode("utf-8")
             return line
         except (TypeError, UnicodeEncodeError):
             pass
@@ -248,14 +271,13 @@ def stage_batch(output: BatchOutput, number: int, staging: Path, src: Path) -> d
     parts = staging / PARTS
     parts.mkdir(exist_ok=True)
     for doc_id, text in output.texts.items():
-        (staging / f"{doc_id}.txt").write_bytes(text.encode("utf-8"))
+        (staging / f"{doc_id}.txt").write_bytes(text)
     entries = {}
     for doc_id, entry in output.entries.items():
         if entry["status"] == QUARANTINED:
             entry = {**entry, "quarantine": quarantine_copy(entry, src, staging)}
         entries[doc_id] = entry
-    (parts / CHANGELOG_PART.format(number)).write_text("".join(output.changelog), encoding="utf-8", newline="\n")
-    for name, lines in ((CORPUS_PART, output.corpus), (REPORT_PART, output.report)):
-        text = "".join(f"{json_value(doc_id)}\t{line}\n" for doc_id, line in lines.items())
-        (parts / name.format(number)).write_text(text, encoding="utf-8", newline="\n")
+    (parts / CHANGELOG_PART.format(number)).write_bytes(b"".join(output.changelog))
+    for name, values in ((CORPUS_PART, output.corpus), (REPORT_PART, output.report)):
+        (parts / name.format(number)).write_bytes(b"".join([part_line(doc_id, value) for doc_id, value in values.items()]))
     return entries

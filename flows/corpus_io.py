@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from cleaners.decode import binary_kind, decode_bytes, encode_text
@@ -162,14 +164,15 @@ def finish_corpus(
         for part in sorted(parts.glob(CHANGELOG_PART.replace("{:06d}", "*"))):
             with open(part, "rb") as lines:
                 shutil.copyfileobj(lines, changelog)
-    with open(staging / CORPUS, "w", encoding="utf-8", newline="\n") as corpus:
+    with open(staging / CORPUS, "wb") as corpus:
         for doc_id, fields in _part_lines(parts, CORPUS_PART):
             entry = entries[doc_id]
             if entry["status"] == CLEANED:
-                corpus.write(f'{{"id": {json_value(doc_id)}, "cluster": {json_value(entry["cluster"])}, {fields[1:]}')
+                corpus.write(f'{{"id": {json_value(doc_id)}, "cluster": {json_value(entry["cluster"])}, '.encode("utf-8"))
+                corpus.write(memoryview(fields)[1:])  # the record but for its opening brace, and its newline
     manifest = {"summary": _summary(entries, clusters), "documents": entries}
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_report(staging, manifest, ((doc_id, block.rstrip("\n")) for doc_id, block in _part_lines(parts, REPORT_PART)))
+    (staging / MANIFEST).write_text(indented_json(manifest) + "\n", encoding="utf-8")
+    write_report(staging, manifest, ((doc_id, block.rstrip(b"\n")) for doc_id, block in _part_lines(parts, REPORT_PART)))
     shutil.rmtree(parts)
     if parquet:
         write_parquet(staging / CORPUS, staging / CORPUS_PARQUET)
@@ -177,12 +180,24 @@ def finish_corpus(
     return manifest
 
 
+def part_line(doc_id: str, value: bytes) -> bytes:
+    """A line of a corpus or report part: the document's id (as JSON), a tab
+    and VALUE (JSON in UTF-8, so it holds no raw tab or line break).
+
+    >>> part_line("a\\tb", b'{"x": 1}')
+    b'"a\\\\tb"\\t{"x": 1}\\n'
+    """
+    return b"%s\t%s\n" % (json_value(doc_id).encode("utf-8"), value)
+
+
 def _part_lines(parts: Path, name: str):
-    """(document id, rest of the line) of every batch's part NAME, in batch order."""
+    """(document id, rest of the line as UTF-8) of every batch's part NAME, in
+    batch order. Read as bytes: only the ids are decoded, the rest is copied
+    into DST as it is."""
     for part in sorted(parts.glob(name.replace("{:06d}", "*"))):
-        with open(part, encoding="utf-8") as lines:
+        with open(part, "rb") as lines:
             for line in lines:
-                doc_id, rest = line.split("\t", 1)
+                doc_id, rest = line.split(b"\t", 1)
                 yield json.loads(doc_id), rest
 
 
@@ -234,20 +249,24 @@ def quarantine_copy(entry: dict, src: Path, folder: Path) -> str | None:
     return kept.as_posix()
 
 
-def cleaned_entry(doc: Document) -> dict:
-    """A cleaned document's manifest entry; its cluster fields are set by `finish_corpus`."""
+def cleaned_entry(doc: Document, clean_utf8: bytes, warnings: list[dict]) -> dict:
+    """A cleaned document's manifest entry; its cluster fields are set by `finish_corpus`.
+
+    CLEAN_UTF8 is the document's text in UTF-8 and WARNINGS the records of
+    its review warnings, which the caller also writes elsewhere (made once).
+    """
     return {
         "source": doc.source,
         "status": CLEANED,
         "reason": None,
         "clean_file": f"{doc.id}.txt",
         "raw_sha256": doc.raw_sha256,
-        "clean_sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        "clean_sha256": hashlib.sha256(clean_utf8).hexdigest(),
         "encoding": doc.encoding,
         "chars_in": doc.raw_chars,
         "chars_out": len(doc.text),
         "edits": dict(sorted(Counter(f"{e.step}/{e.rule}" for e in doc.edits).items())),
-        "warnings": [w.to_record() for w in doc.warnings],
+        "warnings": warnings,
         "cluster": None,
         "near_duplicate_of": None,
         "near_duplicate_similarity": None,
@@ -346,6 +365,79 @@ def write_parquet(jsonl: Path, target: Path) -> None:
 # What `json.dumps(value, ensure_ascii=False)` uses, made once: json.dumps
 # builds a new encoder on each call with options other than the defaults.
 _UTF8_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def json_utf8(value) -> bytes:
+    """`json_value(VALUE)` in UTF-8, the text encoded once.
+
+    >>> json_utf8({"a": "é"}), json_utf8("\\udc92")
+    (b'{"a": "\\xc3\\xa9"}', b'"\\\\udc92"')
+    """
+    try:
+        return _UTF8_JSON.encode(value).encode("utf-8")
+    except UnicodeEncodeError:  # raw bytes kept as lone surrogates: escaped as ASCII
+        return json.dumps(value).encode("ascii")
+
+
+def indented_json(value) -> str:
+    """`json.dumps(VALUE, indent=1, ensure_ascii=False)`, at about half the
+    cost for what a manifest holds (dicts with string keys, lists, strings,
+    ints, finite floats, booleans, None); anything else goes to json.dumps.
+
+    json.dumps writes indented JSON with its pure-Python encoder, a generator
+    per container, which made the manifest of a 6,000-document corpus cost
+    as much as all its corpus.jsonl records. Here each container is one
+    join, and each value is written as that encoder writes it (tests/test_manifest_json.py
+    checks the two agree).
+
+    >>> print(indented_json({"a": [1, None, {}], "é": {"b": 0.5}}))
+    {
+     "a": [
+      1,
+      null,
+      {}
+     ],
+     "é": {
+      "b": 0.5
+     }
+    }
+    """
+    try:
+        return _indented(value, "")
+    except _NotPlainJson:
+        return json.dumps(value, indent=1, ensure_ascii=False)
+
+
+class _NotPlainJson(Exception):
+    """A value `_indented` leaves to json.dumps."""
+
+
+def _indented(value, indent: str) -> str:
+    """VALUE as json.dumps(indent=1) writes it at a line indented by INDENT."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    inner = indent + " "
+    if kind is dict:
+        if not value:
+            return "{}"
+        if not all(type(key) is str for key in value):
+            raise _NotPlainJson
+        items = [f"{encode_basestring(key)}: {_indented(item, inner)}" for key, item in value.items()]
+        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        return "[\n" + inner + (",\n" + inner).join([_indented(item, inner) for item in value]) + "\n" + indent + "]"
+    raise _NotPlainJson
 
 
 def json_value(value) -> str:

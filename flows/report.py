@@ -33,7 +33,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import BinaryIO, NamedTuple
 
 from cleaners.edits import Edit, EditConflict, restore_text
 
@@ -104,9 +104,10 @@ def edit_history(clean: str, edits: list[Edit]) -> list[Piece]:
     return [Piece._make(piece) for piece in _history(clean, edits)]
 
 
-def _history(clean: str, edits: list[Edit]) -> list[PieceFields]:
-    """`edit_history` as plain tuples."""
-    pieces = [(restore_text(clean, edits), NO_EDIT, NO_EDIT, NO_EDIT)]
+def _history(clean: str, edits: list[Edit], raw: str | None = None) -> list[PieceFields]:
+    """`edit_history` as plain tuples; RAW, when the caller has it, is what
+    `restore_text` would rebuild."""
+    pieces = [(restore_text(clean, edits) if raw is None else raw, NO_EDIT, NO_EDIT, NO_EDIT)]
     steps: dict[str, list[tuple[int, Edit]]] = {}
     for index, edit in enumerate(edits):
         steps.setdefault(edit.step, []).append((index, edit))
@@ -193,13 +194,15 @@ def _insert(out: list[PieceFields], index: int, edit: Edit) -> None:
 def _merge(pieces: Iterable[PieceFields]) -> list[PieceFields]:
     """Join neighbouring pieces that carry the same marks; drop empty ones."""
     out: list[PieceFields] = []
+    last = None  # out[-1]; its marks compared field by field, which slicing both tuples made cost twice as much
     for piece in pieces:
         if not piece[0]:
             continue
-        if out and out[-1][1:] == piece[1:]:
-            out[-1] = (out[-1][0] + piece[0], *piece[1:])
+        if last is not None and last[1] == piece[1] and last[2] == piece[2] and last[3] == piece[3]:
+            last = out[-1] = (last[0] + piece[0], *piece[1:])
         else:
             out.append(piece)
+            last = piece
     return out
 
 
@@ -281,48 +284,57 @@ def terminal_colour(step: str) -> str:
     return TERMINAL_COLOURS.get(step, "white")
 
 
-def document_block(clean: str, edits: list[Edit], warnings: list[Mapping]) -> str:
-    """One document's drawing data for the page, as JSON: its edits (each
-    naming its rule by an index into the block's own `rules`), the pieces of
-    its edit history, and its review warnings.
+def document_block(clean: str, edits: list[Edit], warnings: list[Mapping], raw: str | None = None) -> bytes:
+    """One document's drawing data for the page, as JSON in UTF-8: its edits
+    (each naming its rule by an index into the block's own `rules`), the
+    pieces of its edit history, and its review warnings.
 
     Built from the document alone, so each batch builds its documents' blocks
-    where it cleans them, and the page is written as a stream.
+    where it cleans them, and the page is written as a stream. Bytes, as the
+    page holds them: a block is staged and copied into the page without being
+    decoded and encoded again. RAW is the document's raw text if the caller
+    still has it (a batch does): then it is not rebuilt from the changelog.
+    It must be what `restore_text(clean, edits)` gives back, which it is for
+    edits made by `cleaners.pipeline.run_step` (each step's edits were
+    checked against its input by `apply_edits`, and `undo_edits` inverts them
+    exactly).
 
     >>> document_block("y", [Edit("s", "r", 0, 1, "x", "y", "why")], [])
-    '{"rules":["s/r"],"edits":[[0,"why",0,1]],"pieces":[["x",-1,0],["y",0,-1]],"warnings":[]}'
+    b'{"rules":["s/r"],"edits":[[0,"why",0,1]],"pieces":[["x",-1,0],["y",0,-1]],"warnings":[]}'
     """
     rules: dict[str, int] = {}
-    pieces = _mark_warnings(_history(clean, edits), warnings)
+    pieces = _mark_warnings(_history(clean, edits, raw), warnings)
     data = {
         "edits": [[rules.setdefault(f"{e.step}/{e.rule}", len(rules)), e.reason, e.start, e.end] for e in edits],
         "pieces": [_piece_json(p) for p in pieces],
         "warnings": [[w.get("start"), w.get("end"), w.get("kind"), w.get("text")] for w in warnings],
     }
-    return _script_json({"rules": list(rules), **data})
+    return _script_json_utf8({"rules": list(rules), **data})
 
 
-def write_report(folder: Path, manifest: Mapping, blocks: Iterable[tuple[str, str]]) -> Path:
+def write_report(folder: Path, manifest: Mapping, blocks: Iterable[tuple[str, bytes]]) -> Path:
     """Write FOLDER/report.html from the run's manifest and the documents'
     blocks (`(doc id, document_block)` in any order that follows the
     manifest's sorted ids; a document without a block is listed only).
     Returns the page's path. The page is written as it goes: no corpus-sized
     string is built."""
     path = Path(folder) / REPORT
-    with open(path, "w", encoding="utf-8", newline="\n") as page:
+    with open(path, "wb") as page:
         _write_page(page, manifest, blocks)
     return path
 
 
-def _write_page(page: TextIO, manifest: Mapping, blocks: Iterable[tuple[str, str]]) -> None:
-    """The page into PAGE: frame, then each document's block under the id
-    the index gives it (its place among the sorted document ids)."""
+def _write_page(page: BinaryIO, manifest: Mapping, blocks: Iterable[tuple[str, bytes]]) -> None:
+    """The page into PAGE, in UTF-8: frame, then each document's block under
+    the id the index gives it (its place among the sorted document ids)."""
     order = {doc_id: number for number, doc_id in enumerate(sorted(manifest["documents"]))}
     top, rest = _page_frame(manifest)
-    page.write(top)
+    page.write(top.encode("utf-8"))
     for doc_id, block in blocks:
-        page.write(f'<script type="application/json" id="doc-{order[doc_id]}">{block}</script>\n')
-    page.write(rest)
+        page.write(b'<script type="application/json" id="doc-%d">' % order[doc_id])
+        page.write(block)  # written as it is: no copy of the block into a line
+        page.write(b"</script>\n")
+    page.write(rest.encode("utf-8"))
 
 
 def build_report(manifest: Mapping, records: Iterable[Mapping], texts: Mapping[str, str]) -> str:
@@ -348,9 +360,9 @@ def build_report(manifest: Mapping, records: Iterable[Mapping], texts: Mapping[s
         for doc_id in sorted(documents)
         if doc_id in texts  # quarantined: listed, nothing to draw
     ]
-    page = io.StringIO()
+    page = io.BytesIO()
     _write_page(page, manifest, blocks)
-    return page.getvalue()
+    return page.getvalue().decode("utf-8")
 
 
 def _page_frame(manifest: Mapping) -> tuple[str, str]:
@@ -374,7 +386,7 @@ def _page_frame(manifest: Mapping) -> tuple[str, str]:
             "reason": entry.get("reason"),
             "chars_in": entry.get("chars_in"),
             "chars_out": entry.get("chars_out"),
-            "by_step": [sum(n for key, n in edits.items() if key.split("/")[0] == step) for step in steps],
+            "by_step": _edits_by_step(edits, steps),
             "rules": sorted([rule_index[key], n] for key, n in edits.items()),
             "warnings": len(entry.get("warnings") or []),
         })
@@ -393,6 +405,18 @@ def _page_frame(manifest: Mapping) -> tuple[str, str]:
     )
     top, rest = page.split("<!--DOCS-->")
     return top, rest
+
+
+def _edits_by_step(edits: Mapping[str, int], steps: list[str]) -> list[int]:
+    """A document's edit count of each step in STEPS (which name every step in EDITS' keys).
+
+    >>> _edits_by_step({"a/x": 2, "b/y": 1, "a/z": 4}, ["b", "c", "a"])
+    [1, 0, 6]
+    """
+    counts = dict.fromkeys(steps, 0)
+    for key, n in edits.items():
+        counts[key.split("/")[0]] += n
+    return list(counts.values())
 
 
 def _steps_in_order(seen: Iterable[str]) -> list[str]:
@@ -416,12 +440,31 @@ def _script_json(data) -> str:
     >>> _script_json({"a": "</script>"})
     '{"a":"\\\\u003c/script\\\\u003e"}'
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _script_json_utf8(data).decode("utf-8")
+
+
+# The encoders `_script_json_utf8` uses, made once (json.dumps builds a new
+# one on each call with options other than the defaults): compact JSON, in
+# UTF-8 unless a string holds lone surrogates, which only ASCII escapes carry.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_COMPACT_ASCII_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
+def _script_json_utf8(data) -> bytes:
+    """`_script_json` encoded in UTF-8, the text encoded once.
+
+    The characters <, > and & are escaped in the bytes: each is one ASCII
+    byte in UTF-8, which never occurs inside a longer character's sequence,
+    so replacing the bytes is replacing the characters.
+
+    >>> _script_json_utf8({"a": "</b> & é"})
+    b'{"a":"\\\\u003c/b\\\\u003e \\\\u0026 \\xc3\\xa9"}'
+    """
     try:
-        text.encode("utf-8")
+        encoded = _COMPACT_JSON.encode(data).encode("utf-8")
     except UnicodeEncodeError:  # raw bytes kept as lone surrogates
-        text = json.dumps(data, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        encoded = _COMPACT_ASCII_JSON.encode(data).encode("ascii")
+    return encoded.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
 def _css(steps: list[str]) -> str:

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaners.edits import Edit
-from flows.batch import changelog_line
+from flows.batch import changelog_line, changelog_lines
 from flows.corpus_io import json_value
 
 # Characters JSON escapes or that need care: quotes, backslashes, controls, line
@@ -31,3 +31,9 @@ def test_lone_surrogates_make_the_line_ascii():
     line = changelog_line("d", Edit("s", "r", 0, 1, "\udc92", "é", ""))
     assert line == json_value(Edit("s", "r", 0, 1, "\udc92", "é", "").to_record("d")) + "\n"
     assert line.isascii() and "\\udc92" in line and "\\u00e9" in line
+
+
+@given(TEXTS, st.lists(st.tuples(TEXTS, TEXTS, TEXTS, TEXTS, st.integers(0, 10**9), st.integers(0, 10**9)), max_size=6))
+def test_a_documents_lines_are_its_edits_lines_encoded_once(doc, fields):
+    edits = [Edit("s", rule, start, end, before, after, reason) for rule, before, after, reason, start, end in fields]
+    assert changelog_lines(doc, edits) == "".join(changelog_line(doc, edit) for edit in edits).encode("utf-8")

@@ -142,3 +142,38 @@ def test_diff_fails_with_one_clear_line(args, message):
     run = presswash(*args, check=False)
     assert run.returncode == 2
     assert message in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def _script_json_as_text(data) -> str:
+    """What a block was before it was made in UTF-8 (flows/report.py `_script_json_utf8`)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+SCRIPT_TEXT = st.text(st.sampled_from(["<", ">", "&", "/", '"', "\\", "\n", "é", "😀", "\u2028", "\udc92", "a"]), max_size=12)
+
+
+@given(st.recursive(st.one_of(SCRIPT_TEXT, st.integers(), st.none()), lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(SCRIPT_TEXT, inner, max_size=4), max_leaves=12))
+def test_a_block_in_utf8_is_the_text_block_encoded(data):
+    from flows.report import _script_json_utf8
+
+    assert _script_json_utf8(data) == _script_json_as_text(data).encode("utf-8")
+
+
+def test_a_block_from_the_raw_text_is_the_block_from_the_changelog():
+    """A batch hands `document_block` the raw text it still has instead of
+    letting it rebuild it (`restore_text`): the block must be the same."""
+    from cleaners.pipeline import CorpusContext, clean_text
+    from flows.report import document_block
+
+    context = CorpusContext.build()
+    raws = [decode_bytes(path.read_bytes()).text for path in sorted(SEEDS.glob("*.txt"))]
+    raws += ["", "\r\n\r\n  x  \u00a0y\r\n", "See also: Cats\r\nNews  here.\r\n"]
+    for raw in raws:
+        clean, edits = clean_text(raw, context)
+        assert document_block(clean, edits, [], raw) == document_block(clean, edits, [])
