@@ -131,7 +131,10 @@ def hard_wrap_width(text: str) -> int | None:
     >>> hard_wrap_width("A paragraph on one line.\\nAnother one.\\n") is None
     True
     """
-    lines = LINE_SPLIT_RE.split(text)
+    unified = _with_newlines_only(text)
+    if _odd_line_break_runs(unified) < MIN_WRAPPED_LINES:
+        return None  # fewer lines that a line follows than a count needs
+    lines = unified.split("\n")
     lengths = sorted(
         len(line.rstrip()) for line, following in zip(lines, lines[1:])
         if following.strip() and len(line.rstrip()) >= MIN_WRAPPED_LINE_CHARS
@@ -143,6 +146,32 @@ def hard_wrap_width(text: str) -> int | None:
     if width not in WRAP_WIDTHS or near < MIN_WRAPPED_SHARE * len(lengths):
         return None
     return width
+
+
+def _with_newlines_only(text: str) -> str:
+    """The text with each line break of LINE_SPLIT_RE (CRLF, CR, LF) made one
+    LF: splitting it at LF gives the lines LINE_SPLIT_RE.split gives. (Both
+    read CRLF first, left to right, so they take the same CRs as CRLFs.)
+
+    >>> _with_newlines_only("a\\r\\nb\\rc\\n\\r\\r\\nd")
+    'a\\nb\\nc\\n\\n\\nd'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _odd_line_break_runs(text: str) -> int:
+    """How many runs of LFs in the text are of odd length: at least as many
+    as the non-empty lines that a non-empty line follows, since each such pair
+    is joined by a run of one LF (the screen of hard_wrap_width).
+
+    A run of n LFs adds n to the count of LFs and n // 2 to the count of LF
+    pairs, so LFs - 2 * pairs is the number of odd runs: two C-level counts,
+    not a walk over the lines.
+
+    >>> _odd_line_break_runs("a\\nb\\n\\nc\\n\\n\\nd")
+    2
+    """
+    return text.count("\n") - 2 * text.count("\n\n")
 
 
 def _is_wrap(run: regex.Match, text: str, width: int, breaks: list[str]) -> bool:

@@ -245,3 +245,43 @@ def test_the_classify_memo_labels_as_the_text_does(paragraph):
 
     plain = pagedump.Label.SHORT if len(paragraph) < pagedump.LENGTH_LOW else pagedump._classify_long(paragraph)
     assert pagedump.classify(paragraph) == plain
+
+
+def _reference_hard_wrap_width(text):
+    """hard_wrap_width as it was before its screen: every line looked at."""
+    lines = layout.LINE_SPLIT_RE.split(text)
+    lengths = sorted(
+        len(line.rstrip()) for line, following in zip(lines, lines[1:])
+        if following.strip() and len(line.rstrip()) >= layout.MIN_WRAPPED_LINE_CHARS
+    )
+    if len(lengths) < layout.MIN_WRAPPED_LINES:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(1 for n in lengths if width - layout.WRAP_SLACK <= n <= width)
+    if width not in layout.WRAP_WIDTHS or near < layout.MIN_WRAPPED_SHARE * len(lengths):
+        return None
+    return width
+
+
+# Line breaks of every kind between lines of every length that matters to
+# the wrap count: blank, short, long enough to count, and whitespace-only.
+WRAP_PIECES = st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\r\r\n", "\n\r", " ", "\u2028", "\x0c", "x" * 45, "word " * 14, "y"])
+WRAPPED_LINES = st.lists(
+    st.tuples(st.sampled_from(["word " * 14, "word " * 13, "x" * 45, "short", "", "  "]), st.sampled_from(["\n", "\r\n", "\r", "\n\n"])),
+    min_size=8, max_size=30,
+).map(lambda pairs: "".join(line + end for line, end in pairs))
+WRAP_TEXTS = st.one_of(LAYOUT_TEXTS, st.lists(WRAP_PIECES, max_size=120).map("".join), WRAPPED_LINES)
+
+
+@FAST
+@given(WRAP_TEXTS)
+def test_the_wrap_width_screen_skips_only_texts_with_too_few_lines(text):
+    """The lines split at LF after unifying line breaks are LINE_SPLIT_RE's,
+    the odd-run count bounds the lines a count takes, and the width found is
+    the one found by reading every line."""
+    unified = layout._with_newlines_only(text)
+    lines = layout.LINE_SPLIT_RE.split(text)
+    assert unified.split("\n") == lines
+    followed = sum(1 for line, following in zip(lines, lines[1:]) if line and following)
+    assert followed <= layout._odd_line_break_runs(unified)
+    assert layout.hard_wrap_width(text) == _reference_hard_wrap_width(text)
