@@ -44,6 +44,8 @@ ENDS_IN_SPACE_RE = regex.compile(r"\s\Z")
 # Whitespace that ends a line (a run holding one is a paragraph break).
 LINE_BREAKS = r"\n\r\x0b\x0c\x85\u2028\u2029"
 LINE_BREAK_RE = regex.compile(f"[{LINE_BREAKS}]")
+# The same characters as a set (LINE_BREAKS spells them as regex escapes).
+LINE_BREAK_CHARS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 PARAGRAPH_BREAK = "\n\n"
 
 RULES = {  # rule id -> reason
@@ -89,7 +91,7 @@ def canonicalize_layout(text: str, context: object = None) -> list[Edit]:
                 after = unicodedata.normalize("NFC", before)
                 edits += edits_from_diff(before, after, run.start(), STEP, "nfc", RULES["nfc"])
             continue
-        rule, after = _whitespace_rule(run, text, width)
+        rule, after = _whitespace_rule(run, before, text, width)
         if after != before:
             edits.append(Edit(STEP, rule, run.start(), run.end(), before, after, RULES[rule]))
     if text and not ENDS_IN_SPACE_RE.match(text, len(text) - 1):  # no final newline at all
@@ -110,17 +112,17 @@ def _runs_that_may_change(text: str) -> regex.Pattern:
     return EDITABLE_SPACE_RE if unicodedata.is_normalized("NFC", text) else RUN_RE
 
 
-def _whitespace_rule(run: regex.Match, text: str, width: int | None) -> tuple[str, str]:
+def _whitespace_rule(run: regex.Match, space: str, text: str, width: int | None) -> tuple[str, str]:
+    """The rule for a whitespace run (`space` is its text) and what it becomes."""
     if run.start() == 0:
         return "leading-space", ""
     if run.end() == len(text):
         return "final-newline", "\n"
-    breaks = LINE_BREAK_RE.findall(run.group())
-    if width and _is_wrap(run, text, width, breaks):
+    if LINE_BREAK_CHARS.isdisjoint(space):  # a set test in C; the breaks are listed only for a wrap
+        return "space-run", " "
+    if width and _is_wrap(run, text, width, LINE_BREAK_RE.findall(space)):
         return "hard-wrap", " "
-    if breaks:
-        return "paragraph-break", PARAGRAPH_BREAK
-    return "space-run", " "
+    return "paragraph-break", PARAGRAPH_BREAK
 
 
 def hard_wrap_width(text: str) -> int | None:

@@ -367,3 +367,7 @@ def test_copies_of_a_rule_set_share_its_hash_and_a_different_set_does_not():
     assert unpickled.fingerprint == RULES.fingerprint
     fewer = dataclasses.replace(RULES, inline_rules=RULES.inline_rules[1:])
     assert fewer != RULES and fewer.fingerprint != RULES.fingerprint
+
+
+def test_the_line_break_set_holds_the_characters_of_the_line_break_pattern():
+    assert all((layout.LINE_BREAK_RE.match(chr(c)) is not None) == (chr(c) in layout.LINE_BREAK_CHARS) for c in range(0x110000))
