@@ -153,33 +153,36 @@ def strip_boilerplate(text: str, rules: RuleSet, recurring: frozenset[bytes] = f
     [('see-also-teaser', '\\nSee also: Ten photos of cats\\n'), ('comment-form', '\\nLeave a Reply\\n')]
     """
     found = list(paragraphs(text))
-    doomed = {i: (rule, PAGE_DUMP_REASONS[rule]) for i, rule in page_dump_junk([p.group() for p in found]).items()}
-    inline: dict[int, list[Edit]] = {}
-    for index, paragraph in enumerate(found):
+    bodies = [p.group() for p in found]
+    doomed = {i: (rule, PAGE_DUMP_REASONS[rule]) for i, rule in page_dump_junk(bodies).items()}
+    inline: dict[int, list[Edit]] = {}  # only paragraphs with edits inside them
+    for index, body in enumerate(bodies):
         if index not in doomed:
-            verdict, inline[index] = _judge(paragraph, rules, recurring)
+            verdict, edits = _judge(body, found[index].start(), rules, recurring)
             if verdict is not None:
                 doomed[index] = verdict
+            elif edits:
+                inline[index] = edits
     doomed.update(_captions(found, doomed, rules))
     kept_inline = [edit for index, edits in inline.items() if index not in doomed for edit in edits]
-    return delete_paragraphs(text, doomed, STEP) + kept_inline
+    # delete_paragraphs lists every paragraph again: not worth it for none.
+    return (delete_paragraphs(text, doomed, STEP) if doomed else []) + kept_inline
 
 
-def _judge(paragraph: regex.Match, rules: RuleSet, recurring: frozenset[bytes]) -> tuple[tuple[str, str] | None, list[Edit]]:
-    """A paragraph's fate: deleted whole (rule id, reason), or edits inside it.
+def _judge(body: str, start: int, rules: RuleSet, recurring: frozenset[bytes]) -> tuple[tuple[str, str] | None, list[Edit]]:
+    """A paragraph's fate (its text, at offset `start`): deleted whole (rule
+    id, reason), or edits inside it.
 
     What the rules say depends on the paragraph's text alone (see
     MAX_MEMO_CHARS); whether it is a recurring line is asked of `recurring`
     each time, as before, since a cached run records each document's
     lookups in it.
     """
-    body = paragraph.group()
     verdict, key, edits = (_judged_short if len(body) <= MAX_MEMO_CHARS else _judged)(body, rules)
     if verdict is not None:
         return verdict, []
     if recurring and key in recurring:
         return RECURRING_VERDICT, []
-    start = paragraph.start()
     return None, [replace(edit, start=edit.start + start, end=edit.end + start) for edit in edits]
 
 

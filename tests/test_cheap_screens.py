@@ -314,15 +314,14 @@ class CountedLookups(frozenset):
         return super().__contains__(key)
 
 
-def _reference_judge(paragraph, rules, recurring):
+def _reference_judge(body, start, rules, recurring):
     """boilerplate._judge as it was before its memo: every rule asked afresh."""
     from cleaners import boilerplate as b
     from cleaners.pagedump import run_in_junk
     from cleaners.recurring import line_key
 
-    body = paragraph.group()
-    suffixes = b._suffix_edits(body, paragraph.start(), rules)
-    rest = body[: suffixes[-1].start - paragraph.start()] if suffixes else body
+    suffixes = b._suffix_edits(body, start, rules)
+    rest = body[: suffixes[-1].start - start] if suffixes else body
     rule = b._paragraph_rule(rest, rules)
     if rule is not None:
         return (rule.id, rule.reason), []
@@ -333,11 +332,10 @@ def _reference_judge(paragraph, rules, recurring):
     run_in = run_in_junk(body)
     if run_in:
         suffixes = [] if run_in[-1][2] == b.RULE_TRAILING else suffixes
-        start = paragraph.start()
         return None, suffixes + [
             b.Edit(b.STEP, rule_id, start + s, start + e, body[s:e], "", b.PAGE_DUMP_REASONS[rule_id]) for s, e, rule_id in run_in
         ]
-    return None, b._inline_edits(rest, paragraph.start(), rules) + suffixes
+    return None, b._inline_edits(rest, start, rules) + suffixes
 
 
 @FAST
