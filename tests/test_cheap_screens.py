@@ -290,11 +290,12 @@ def test_the_wrap_width_screen_skips_only_texts_with_too_few_lines(text):
 # Documents of boilerplate paragraphs: the same paragraph at several offsets,
 # so the verdict memo answers for one what it worked out for another. Some
 # are deleted by a rule, some recur, some keep markup or a credit to delete
-# inside them, some are too long to be a recurring line.
+# inside them, some are too long to be a recurring line or to be kept in a memo.
 PARAGRAPHS = st.one_of(
     BOILERPLATE_TEXTS.map(lambda t: " ".join(t.split())).filter(bool),
     st.sampled_from(["Share", "Leave a Reply", "Home", "Rain fell <br/> all day.", "It rained. (Photo: AP)",
-                     "Officials said the plan would go ahead. " * 5, "Storm [embed] hits the coast &lt;b&gt;hard."]),
+                     "Officials said the plan would go ahead. " * 5, "Storm [embed] hits the coast &lt;b&gt;hard.",
+                     "Rain fell <br/> all day. " * 20, "It rained. " * 400 + "(Photo: AP)"]),
 )
 BOILERPLATE_DOCUMENTS = st.lists(PARAGRAPHS, min_size=1, max_size=8).map(
     lambda paragraphs: "".join(p + "\n\n" for p in paragraphs + paragraphs[::-1])[:-1]
