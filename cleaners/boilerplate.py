@@ -43,13 +43,11 @@ SUFFIX_WINDOW_CHARS = 160
 # What the rules say of a paragraph this long or shorter is worked out once
 # per process (MEMO_LINES): boilerplate is the same line on every page of a
 # site (70% of the paragraphs judged in 2,000 documents of the 40 MB corpus
-# had been judged before, nine in ten of them short). Longer paragraphs are
-# article text, which the paragraph rules never delete and which seldom
-# recurs.
+# had been judged before, nine in ten of them short).
 MAX_MEMO_CHARS = MAX_BOILERPLATE_CHARS
 # Syndicated copies repeat whole article paragraphs too (82% of the longer
-# paragraphs judged in those 2,000 benchmark documents had been judged before), and
-# their inline-markup search reads every character. Paragraphs up to
+# paragraphs judged in those 2,000 benchmark documents had been judged
+# before), and their inline-markup search reads every character. Paragraphs up to
 # MAX_LONG_MEMO_CHARS go in a memo of MEMO_LONG_PARAGRAPHS: at most 16 MB
 # of text in 1-byte characters, 64 MB in 4-byte ones.
 MAX_LONG_MEMO_CHARS = 4000
