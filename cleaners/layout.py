@@ -44,6 +44,8 @@ ENDS_IN_SPACE_RE = regex.compile(r"\s\Z")
 # Whitespace that ends a line (a run holding one is a paragraph break).
 LINE_BREAKS = r"\n\r\x0b\x0c\x85\u2028\u2029"
 LINE_BREAK_RE = regex.compile(f"[{LINE_BREAKS}]")
+# The same characters as a set (LINE_BREAKS spells them as regex escapes).
+LINE_BREAK_CHARS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 PARAGRAPH_BREAK = "\n\n"
 
 RULES = {  # rule id -> reason
@@ -89,7 +91,7 @@ def canonicalize_layout(text: str, context: object = None) -> list[Edit]:
                 after = unicodedata.normalize("NFC", before)
                 edits += edits_from_diff(before, after, run.start(), STEP, "nfc", RULES["nfc"])
             continue
-        rule, after = _whitespace_rule(run, text, width)
+        rule, after = _whitespace_rule(run, before, text, width)
         if after != before:
             edits.append(Edit(STEP, rule, run.start(), run.end(), before, after, RULES[rule]))
     if text and not ENDS_IN_SPACE_RE.match(text, len(text) - 1):  # no final newline at all
@@ -110,17 +112,17 @@ def _runs_that_may_change(text: str) -> regex.Pattern:
     return EDITABLE_SPACE_RE if unicodedata.is_normalized("NFC", text) else RUN_RE
 
 
-def _whitespace_rule(run: regex.Match, text: str, width: int | None) -> tuple[str, str]:
+def _whitespace_rule(run: regex.Match, space: str, text: str, width: int | None) -> tuple[str, str]:
+    """The rule for a whitespace run (`space` is its text) and what it becomes."""
     if run.start() == 0:
         return "leading-space", ""
     if run.end() == len(text):
         return "final-newline", "\n"
-    breaks = LINE_BREAK_RE.findall(run.group())
-    if width and _is_wrap(run, text, width, breaks):
+    if LINE_BREAK_CHARS.isdisjoint(space):  # a set test in C; the breaks are listed only for a wrap
+        return "space-run", " "
+    if width and _is_wrap(run, text, width, LINE_BREAK_RE.findall(space)):
         return "hard-wrap", " "
-    if breaks:
-        return "paragraph-break", PARAGRAPH_BREAK
-    return "space-run", " "
+    return "paragraph-break", PARAGRAPH_BREAK
 
 
 def hard_wrap_width(text: str) -> int | None:
@@ -131,7 +133,10 @@ def hard_wrap_width(text: str) -> int | None:
     >>> hard_wrap_width("A paragraph on one line.\\nAnother one.\\n") is None
     True
     """
-    lines = LINE_SPLIT_RE.split(text)
+    unified = _with_newlines_only(text)
+    if _odd_line_break_runs(unified) < MIN_WRAPPED_LINES:
+        return None  # fewer lines that a line follows than a count needs
+    lines = unified.split("\n")
     lengths = sorted(
         len(line.rstrip()) for line, following in zip(lines, lines[1:])
         if following.strip() and len(line.rstrip()) >= MIN_WRAPPED_LINE_CHARS
@@ -143,6 +148,32 @@ def hard_wrap_width(text: str) -> int | None:
     if width not in WRAP_WIDTHS or near < MIN_WRAPPED_SHARE * len(lengths):
         return None
     return width
+
+
+def _with_newlines_only(text: str) -> str:
+    """The text with each line break of LINE_SPLIT_RE (CRLF, CR, LF) made one
+    LF: splitting it at LF gives the lines LINE_SPLIT_RE.split gives. (Both
+    read CRLF first, left to right, so they take the same CRs as CRLFs.)
+
+    >>> _with_newlines_only("a\\r\\nb\\rc\\n\\r\\r\\nd")
+    'a\\nb\\nc\\n\\n\\nd'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _odd_line_break_runs(text: str) -> int:
+    """How many runs of LFs in the text are of odd length: at least as many
+    as the non-empty lines that a non-empty line follows, since each such pair
+    is joined by a run of one LF (the screen of hard_wrap_width).
+
+    A run of n LFs adds n to the count of LFs and n // 2 to the count of LF
+    pairs, so LFs - 2 * pairs is the number of odd runs: two C-level counts,
+    not a walk over the lines.
+
+    >>> _odd_line_break_runs("a\\nb\\n\\nc\\n\\n\\nd")
+    2
+    """
+    return text.count("\n") - 2 * text.count("\n\n")
 
 
 def _is_wrap(run: regex.Match, text: str, width: int, breaks: list[str]) -> bool:

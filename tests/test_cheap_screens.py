@@ -245,3 +245,128 @@ def test_the_classify_memo_labels_as_the_text_does(paragraph):
 
     plain = pagedump.Label.SHORT if len(paragraph) < pagedump.LENGTH_LOW else pagedump._classify_long(paragraph)
     assert pagedump.classify(paragraph) == plain
+
+
+def _reference_hard_wrap_width(text):
+    """hard_wrap_width as it was before its screen: every line looked at."""
+    lines = layout.LINE_SPLIT_RE.split(text)
+    lengths = sorted(
+        len(line.rstrip()) for line, following in zip(lines, lines[1:])
+        if following.strip() and len(line.rstrip()) >= layout.MIN_WRAPPED_LINE_CHARS
+    )
+    if len(lengths) < layout.MIN_WRAPPED_LINES:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(1 for n in lengths if width - layout.WRAP_SLACK <= n <= width)
+    if width not in layout.WRAP_WIDTHS or near < layout.MIN_WRAPPED_SHARE * len(lengths):
+        return None
+    return width
+
+
+# Line breaks of every kind between lines of every length that matters to
+# the wrap count: blank, short, long enough to count, and whitespace-only.
+WRAP_PIECES = st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\r\r\n", "\n\r", " ", "\u2028", "\x0c", "x" * 45, "word " * 14, "y"])
+WRAPPED_LINES = st.lists(
+    st.tuples(st.sampled_from(["word " * 14, "word " * 13, "x" * 45, "short", "", "  "]), st.sampled_from(["\n", "\r\n", "\r", "\n\n"])),
+    min_size=8, max_size=30,
+).map(lambda pairs: "".join(line + end for line, end in pairs))
+WRAP_TEXTS = st.one_of(LAYOUT_TEXTS, st.lists(WRAP_PIECES, max_size=120).map("".join), WRAPPED_LINES)
+
+
+@FAST
+@given(WRAP_TEXTS)
+def test_the_wrap_width_screen_skips_only_texts_with_too_few_lines(text):
+    """The lines split at LF after unifying line breaks are LINE_SPLIT_RE's,
+    the odd-run count bounds the lines a count takes, and the width found is
+    the one found by reading every line."""
+    unified = layout._with_newlines_only(text)
+    lines = layout.LINE_SPLIT_RE.split(text)
+    assert unified.split("\n") == lines
+    followed = sum(1 for line, following in zip(lines, lines[1:]) if line and following)
+    assert followed <= layout._odd_line_break_runs(unified)
+    assert layout.hard_wrap_width(text) == _reference_hard_wrap_width(text)
+
+
+# Documents of boilerplate paragraphs: the same paragraph at several offsets,
+# so the verdict memo answers for one what it worked out for another. Some
+# are deleted by a rule, some recur, some keep markup or a credit to delete
+# inside them, some are too long to be a recurring line or to be kept in a memo.
+PARAGRAPHS = st.one_of(
+    BOILERPLATE_TEXTS.map(lambda t: " ".join(t.split())).filter(bool),
+    st.sampled_from(["Share", "Leave a Reply", "Home", "Rain fell <br/> all day.", "It rained. (Photo: AP)",
+                     "Officials said the plan would go ahead. " * 5, "Storm [embed] hits the coast &lt;b&gt;hard.",
+                     "Rain fell <br/> all day. " * 20, "It rained. " * 400 + "(Photo: AP)"]),
+)
+BOILERPLATE_DOCUMENTS = st.lists(PARAGRAPHS, min_size=1, max_size=8).map(
+    lambda paragraphs: "".join(p + "\n\n" for p in paragraphs + paragraphs[::-1])[:-1]
+)
+
+
+class CountedLookups(frozenset):
+    """A set of recurring-line keys that lists the lookups made in it."""
+
+    def __new__(cls, keys):
+        made = super().__new__(cls, keys)
+        made.lookups = []
+        return made
+
+    def __contains__(self, key):
+        self.lookups.append(key)
+        return super().__contains__(key)
+
+
+def _reference_judge(body, start, rules, recurring):
+    """boilerplate._judge as it was before its memo: every rule asked afresh."""
+    from cleaners import boilerplate as b
+    from cleaners.pagedump import run_in_junk
+    from cleaners.recurring import line_key
+
+    suffixes = b._suffix_edits(body, start, rules)
+    rest = body[: suffixes[-1].start - start] if suffixes else body
+    rule = b._paragraph_rule(rest, rules)
+    if rule is not None:
+        return (rule.id, rule.reason), []
+    if suffixes and len(rest.split()) <= b.MAX_CAPTION_WORDS:
+        return (b.CAPTION_RULE, b.CAPTION_REASONS["credited"]), []
+    if recurring and line_key(body) in recurring:
+        return b.RECURRING_VERDICT, []
+    run_in = run_in_junk(body)
+    if run_in:
+        suffixes = [] if run_in[-1][2] == b.RULE_TRAILING else suffixes
+        return None, suffixes + [
+            b.Edit(b.STEP, rule_id, start + s, start + e, body[s:e], "", b.PAGE_DUMP_REASONS[rule_id]) for s, e, rule_id in run_in
+        ]
+    return None, b._inline_edits(rest, start, rules) + suffixes
+
+
+@FAST
+@given(BOILERPLATE_DOCUMENTS, st.data())
+def test_memoized_verdicts_are_the_rules_verdicts(text, data):
+    """strip_boilerplate with the verdict memo gives the edits, and makes the
+    lookups in the recurring lines, that judging every paragraph afresh does."""
+    from cleaners import boilerplate
+    from cleaners.recurring import line_key
+
+    keys = {line_key(p) for p in text.split("\n\n")} - {None}
+    recurring = data.draw(st.sets(st.sampled_from(sorted(keys))) if keys else st.just(set())) | {b"not a line key"}
+    fresh_lookups, memo_lookups = CountedLookups(recurring), CountedLookups(recurring)
+    with mock.patch.object(boilerplate, "_judge", _reference_judge):
+        fresh = boilerplate.strip_boilerplate(text, RULES, fresh_lookups)
+    boilerplate.strip_boilerplate(text, RULES, frozenset())  # the memo warm, then asked again
+    assert boilerplate.strip_boilerplate(text, RULES, memo_lookups) == fresh
+    assert memo_lookups.lookups == fresh_lookups.lookups
+
+
+def test_copies_of_a_rule_set_share_its_hash_and_a_different_set_does_not():
+    import dataclasses
+    import pickle
+
+    copy, unpickled = dataclasses.replace(RULES), pickle.loads(pickle.dumps(RULES))
+    assert copy == RULES and hash(copy) == hash(RULES)
+    assert unpickled.fingerprint == RULES.fingerprint
+    fewer = dataclasses.replace(RULES, inline_rules=RULES.inline_rules[1:])
+    assert fewer != RULES and fewer.fingerprint != RULES.fingerprint
+
+
+def test_the_line_break_set_holds_the_characters_of_the_line_break_pattern():
+    assert all((layout.LINE_BREAK_RE.match(chr(c)) is not None) == (chr(c) in layout.LINE_BREAK_CHARS) for c in range(0x110000))
