@@ -46,7 +46,6 @@ HEALTH_POLL_SECONDS = 0.1
 # How long a stopping server gets to exit before it is killed (Prefect's own).
 STOP_GRACE_SECONDS = 5
 
-
 # How long the logs and events a run leaves queued get to reach the server
 # before it stops (Prefect's own test harness waits the same way).
 DRAIN_SECONDS = 10
