@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import signal
 import sys
 from collections import Counter
 from contextlib import nullcontext
@@ -66,23 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except Terminated:
-        print("presswash: terminated (SIGTERM); the previous output is untouched", file=sys.stderr)
-        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("presswash: interrupted; the previous output is untouched", file=sys.stderr)
         return 130
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that the run unwinds: its staging folder
-    is removed and the embedded server stopped (killed outright, the process
-    would leave the server running). During a flow run Prefect turns SIGTERM
-    into a crash of the run and then sends it again, to this handler."""
-
-
-def _raise_terminated(signum, frame):
-    raise Terminated()
 
 
 def _clean(args: argparse.Namespace) -> int:
@@ -109,7 +94,6 @@ def _clean(args: argparse.Namespace) -> int:
         _check_api_server()
     except OSError as error:
         return _fail(error)
-    signal.signal(signal.SIGTERM, _raise_terminated)
     from prefect.settings import get_current_settings
 
     from flows.runners import TaskRunnerError, build_task_runner

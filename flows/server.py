@@ -21,6 +21,7 @@ that one server, and stops it when the run ends.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -117,7 +118,7 @@ class EmbeddedServer:
             **os.environ, **SERVER_ENVIRONMENT,
             **get_current_settings().to_environment_variables(exclude_unset=True),
         }
-        self.process = subprocess.Popen(server_command(self.port), env=environment)
+        self.process = subprocess.Popen(server_command(self.port), env=environment, preexec_fn=_ends_with_parent())
         print(f"{STARTING}{self.api_url}", file=sys.stderr)
 
     def wait_until_ready(self, timeout: float) -> None:
@@ -199,6 +200,28 @@ class EmbeddedServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+# prctl(2) option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _ends_with_parent():
+    """What the server process runs before it starts, so that it gets SIGTERM
+    when presswash dies, however it dies (on Linux; elsewhere nothing).
+
+    A `presswash clean` killed outright (SIGTERM, SIGKILL) runs no cleanup
+    of its own: during a flow run, Prefect turns SIGTERM into a crash of the
+    run (whose staging folder is then removed) and sends it again, and the
+    process ends. Its server would be left running; Prefect's own temporary
+    server was. libc is loaded here, before the fork: the child only calls it.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    return lambda: libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def send_pending_logs_and_events() -> None:
