@@ -187,7 +187,7 @@ def part_line(doc_id: str, value: bytes) -> bytes:
     >>> part_line("a\\tb", b'{"x": 1}')
     b'"a\\\\tb"\\t{"x": 1}\\n'
     """
-    return b"%s\t%s\n" % (json_value(doc_id).encode("utf-8"), value)
+    return b"%s\t%s\n" % (json_utf8(doc_id), value)
 
 
 def _part_lines(parts: Path, name: str):
@@ -447,12 +447,7 @@ def json_value(value) -> str:
     >>> json_value({"a": "é"}), json_value("\\udc92")
     ('{"a": "é"}', '"\\\\udc92"')
     """
-    line = _UTF8_JSON.encode(value)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        line = json.dumps(value)
-    return line
+    return json_utf8(value).decode("utf-8")
 
 
 def check_output_folder(out: Path, src: Path) -> None:
