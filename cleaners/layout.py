@@ -24,6 +24,7 @@ plain spaces too.
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 
 import regex
@@ -45,7 +46,7 @@ ENDS_IN_SPACE_RE = regex.compile(r"\s\Z")
 LINE_BREAKS = r"\n\r\x0b\x0c\x85\u2028\u2029"
 LINE_BREAK_RE = regex.compile(f"[{LINE_BREAKS}]")
 # The same characters as a set (LINE_BREAKS spells them as regex escapes).
-LINE_BREAK_CHARS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
+LINE_BREAK_CHARS = frozenset(codecs.decode(LINE_BREAKS, "unicode_escape"))
 PARAGRAPH_BREAK = "\n\n"
 
 RULES = {  # rule id -> reason
