@@ -33,6 +33,15 @@ from typing import Iterator
 # ephemeral set of services, and the last app this process will build.
 SERVER_ENVIRONMENT = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
+# Defaults of ours for that server (a user's own setting wins): no block
+# types registered at start. The registration imports every installed Prefect
+# collection first (prefect-dask brings in all of Dask's distributed), for
+# block types that only the UI lists, and this server has no UI and lives for
+# one run: 0.5 s of CPU and of waiting at every start. A server of the user's
+# own (`prefect server start`) registers them on the same database as usual.
+SERVER_DEFAULTS = {"PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+                   "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+
 # What `presswash clean` prints when it starts the server (tests look for it).
 STARTING = "presswash: starting Prefect's embedded server on "
 
@@ -88,6 +97,17 @@ def server_command(port: int) -> list[str]:
     ]
 
 
+def server_environment() -> dict[str, str]:
+    """The server's environment: SERVER_DEFAULTS, overridden by this
+    process's environment and Prefect settings, with SERVER_ENVIRONMENT."""
+    from prefect.settings import get_current_settings
+
+    return {
+        **SERVER_DEFAULTS, **os.environ, **SERVER_ENVIRONMENT,
+        **get_current_settings().to_environment_variables(exclude_unset=True),
+    }
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -111,14 +131,9 @@ class EmbeddedServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def start(self) -> None:
-        from prefect.settings import get_current_settings
-
         self.port = free_port()
-        environment = {
-            **os.environ, **SERVER_ENVIRONMENT,
-            **get_current_settings().to_environment_variables(exclude_unset=True),
-        }
-        self.process = subprocess.Popen(server_command(self.port), env=environment, preexec_fn=_ends_with_parent())
+        self.process = subprocess.Popen(server_command(self.port), env=server_environment(),
+                                        preexec_fn=_ends_with_parent())
         print(f"{STARTING}{self.api_url}", file=sys.stderr)
 
     def wait_until_ready(self, timeout: float) -> None:

@@ -27,6 +27,19 @@ def test_the_server_runs_as_prefect_runs_it(monkeypatch):
     assert embedded.SERVER_ENVIRONMENT.items() <= launched["env"].items()
 
 
+def test_the_servers_own_defaults_are_prefect_settings_and_yield_to_the_users(monkeypatch):
+    from prefect.settings import Settings
+
+    for name, value in embedded.SERVER_DEFAULTS.items():
+        monkeypatch.setenv(name, value)
+    server_settings = Settings().server
+    assert (server_settings.register_blocks_on_start, server_settings.memoize_block_auto_registration) == (False, False)
+    monkeypatch.setenv("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "true")
+    assert embedded.server_environment()["PREFECT_SERVER_REGISTER_BLOCKS_ON_START"] == "true"
+    monkeypatch.delenv("PREFECT_SERVER_REGISTER_BLOCKS_ON_START")
+    assert embedded.server_environment()["PREFECT_SERVER_REGISTER_BLOCKS_ON_START"] == "false"
+
+
 def fake_server(monkeypatch, *scripts):
     """An EmbeddedServer whose successive launches run SCRIPTS instead of Prefect's server."""
     commands = iter([sys.executable, "-c", script] for script in scripts)
