@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from prefect import flow, task
 
 from conftest import COMMITTED_CLEAN, ROOT, SEEDS
 from flows.runners import TaskRunnerError, build_task_runner
@@ -45,6 +46,28 @@ def test_dask_address_uses_an_existing_scheduler(prefect_harness, tmp_path):
 def test_a_process_pool_writes_the_same_bytes(prefect_harness, tmp_path):
     run_with(build_task_runner("processes"), tmp_path / "processes")
     assert same_files(tmp_path / "processes", COMMITTED_CLEAN) == []
+
+
+@task
+def _sightings_of_this_api_client() -> int:
+    """How many tasks, this one included, got the API client this task gets."""
+    from prefect import get_client
+
+    client = get_client(sync_client=True)
+    client.presswash_sightings = getattr(client, "presswash_sightings", 0) + 1
+    return client.presswash_sightings
+
+
+@flow
+def _three_tasks_in_a_row() -> list[int]:
+    return [_sightings_of_this_api_client.submit().result() for _ in range(3)]
+
+
+def test_a_process_worker_keeps_one_api_client_for_all_its_tasks(prefect_harness):
+    # Prefect alone builds two clients per task in a worker (40 ms of TLS
+    # set-up each time); hold_one_api_client makes them one for the worker's life.
+    one_worker = build_task_runner("processes", workers=1)
+    assert _three_tasks_in_a_row.with_options(task_runner=one_worker)() == [1, 2, 3]
 
 
 @pytest.mark.skipif(
