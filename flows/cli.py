@@ -14,10 +14,12 @@ import argparse
 import os
 import sys
 from collections import Counter
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
-from flows.runners import DEFAULT_TASK_RUNNER, TASK_RUNNERS  # no Prefect import: settings first
+from flows.runners import (  # no Prefect import: settings first
+    DEFAULT_TASK_RUNNER, TASK_RUNNERS, TaskRunnerError, build_task_runner, check_task_runner,
+)
 
 # Prefect reads its settings at import: set them first. The embedded server
 # needs more than its 20 s default on a fresh PREFECT_HOME, and analytics
@@ -89,22 +91,30 @@ def _clean(args: argparse.Namespace) -> int:
               "that wrote it, and it is untouched since (--no-cache cleans it again)")
         return 0
     _set_prefect_defaults()
-    try:
-        _check_api_server()
-    except OSError as error:
-        return _fail(error)
-    from prefect.settings import get_current_settings
-
-    from flows.runners import TaskRunnerError, build_task_runner
     from flows.server import EmbeddedServer, needs_embedded_server
 
     try:
-        task_runner = build_task_runner(args.task_runner, args.dask_address, args.workers)
+        check_task_runner(args.task_runner, args.dask_address, args.workers)
     except TaskRunnerError as error:
         return _fail(error)
-    api_url = get_current_settings().api.url
-    server = EmbeddedServer() if needs_embedded_server(args.task_runner, args.dask_address, api_url) else None
-    with server or nullcontext():  # it boots while the flow's code loads
+    with ExitStack() as stack:
+        # Launched before Prefect loads here, so it boots meanwhile (and while
+        # the flow's code loads); the variable is all that can be read so far.
+        server = None
+        if needs_embedded_server(args.task_runner, args.dask_address, os.environ.get("PREFECT_API_URL")):
+            server = stack.enter_context(EmbeddedServer())
+        from prefect.settings import get_current_settings
+
+        api_url = get_current_settings().api.url
+        if server and api_url:  # the active profile names a server: that one is used
+            server.stop()
+            server = None
+            print(f"presswash: using the Prefect server of the active profile, {api_url}", file=sys.stderr)
+        try:
+            _check_api_server()
+            task_runner = build_task_runner(args.task_runner, args.dask_address, args.workers)
+        except (OSError, TaskRunnerError) as error:
+            return _fail(error)
         from flows.cache import freeze_what_lives
         from flows.clean_corpus import clean_corpus
         from flows.progress import console_progress

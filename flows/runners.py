@@ -8,6 +8,7 @@ The output does not depend on the runner: every runner gives the same bytes.
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import logging
 import os
 import sys
@@ -42,24 +43,8 @@ def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None 
 
     >>> type(build_task_runner("threads")).__name__
     'ThreadPoolTaskRunner'
-    >>> build_task_runner("threads", dask_address="tcp://127.0.0.1:8786")
-    Traceback (most recent call last):
-    ...
-    flows.runners.TaskRunnerError: task_runner: --dask-address needs --task-runner dask, not threads
-    >>> build_task_runner("processes", workers=0)
-    Traceback (most recent call last):
-    ...
-    flows.runners.TaskRunnerError: workers: give 1 or more, not 0
     """
-    if kind not in TASK_RUNNERS:
-        raise TaskRunnerError(f"task_runner: unknown runner {kind!r}; choose from {', '.join(TASK_RUNNERS)}")
-    if dask_address and kind != "dask":
-        raise TaskRunnerError(f"task_runner: --dask-address needs --task-runner dask, not {kind}")
-    if workers is not None and workers < 1:
-        raise TaskRunnerError(f"workers: give 1 or more, not {workers}")
-    if workers is not None and (dask_address or kind == "ray"):
-        raise TaskRunnerError(f"workers: a {'Dask' if dask_address else 'Ray'} cluster has its own workers; "
-                              "size the cluster instead of passing --workers")
+    check_task_runner(kind, dask_address, workers)
     if kind == "threads":
         from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -76,6 +61,32 @@ def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None 
         return DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
     RayTaskRunner = _import_runner("ray", "RayTaskRunner")
     return RayTaskRunner()
+
+
+def check_task_runner(kind: str, dask_address: str | None = None, workers: int | None = None) -> None:
+    """TaskRunnerError if `build_task_runner` would refuse these options.
+    Loads nothing, so the CLI can check them before it starts Prefect.
+
+    >>> check_task_runner("threads", dask_address="tcp://127.0.0.1:8786")
+    Traceback (most recent call last):
+    ...
+    flows.runners.TaskRunnerError: task_runner: --dask-address needs --task-runner dask, not threads
+    >>> check_task_runner("processes", workers=0)
+    Traceback (most recent call last):
+    ...
+    flows.runners.TaskRunnerError: workers: give 1 or more, not 0
+    """
+    if kind not in TASK_RUNNERS:
+        raise TaskRunnerError(f"task_runner: unknown runner {kind!r}; choose from {', '.join(TASK_RUNNERS)}")
+    if dask_address and kind != "dask":
+        raise TaskRunnerError(f"task_runner: --dask-address needs --task-runner dask, not {kind}")
+    if workers is not None and workers < 1:
+        raise TaskRunnerError(f"workers: give 1 or more, not {workers}")
+    if workers is not None and (dask_address or kind == "ray"):
+        raise TaskRunnerError(f"workers: a {'Dask' if dask_address else 'Ray'} cluster has its own workers; "
+                              "size the cluster instead of passing --workers")
+    if kind in EXTRAS and importlib.util.find_spec(EXTRAS[kind][0]) is None:
+        raise _missing_extra(kind)
 
 
 def start_process_worker() -> None:
@@ -132,11 +143,15 @@ def _exit_now() -> None:
 
 
 def _import_runner(kind: str, name: str):
-    module, extra = EXTRAS[kind]
     try:
-        return getattr(__import__(module), name)
+        return getattr(__import__(EXTRAS[kind][0]), name)
     except ImportError:
-        raise TaskRunnerError(
-            f"task_runner: {kind} needs the {module.replace('_', '-')} package: "
-            f"pip install 'presswash[{extra}]' (or pip install {module.replace('_', '-')})"
-        ) from None
+        raise _missing_extra(kind) from None
+
+
+def _missing_extra(kind: str) -> TaskRunnerError:
+    module, extra = EXTRAS[kind]
+    return TaskRunnerError(
+        f"task_runner: {kind} needs the {module.replace('_', '-')} package: "
+        f"pip install 'presswash[{extra}]' (or pip install {module.replace('_', '-')})"
+    )

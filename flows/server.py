@@ -20,6 +20,7 @@ that one server, and stops it when the run ends.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 # The environment Prefect 3.8 gives its temporary server: no UI, the
@@ -88,10 +90,9 @@ def server_command(port: int) -> list[str]:
     >>> server_command(8123)[1:4]
     ['-m', 'uvicorn', '--app-dir']
     """
-    import prefect
-
+    prefect_package = Path(importlib.util.find_spec("prefect").origin).parent  # found, not loaded
     return [
-        sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent),
+        sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_package.parent),
         "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
         "--log-level", "error", "--lifespan", "on",
     ]
@@ -99,13 +100,14 @@ def server_command(port: int) -> list[str]:
 
 def server_environment() -> dict[str, str]:
     """The server's environment: SERVER_DEFAULTS, overridden by this
-    process's environment and Prefect settings, with SERVER_ENVIRONMENT."""
-    from prefect.settings import get_current_settings
+    process's environment, with SERVER_ENVIRONMENT.
 
-    return {
-        **SERVER_DEFAULTS, **os.environ, **SERVER_ENVIRONMENT,
-        **get_current_settings().to_environment_variables(exclude_unset=True),
-    }
+    Prefect's own launcher also passes its process's settings as variables,
+    since they may have been changed in-process. `presswash clean` starts
+    the server before it loads Prefect (0.7 s sooner), so there are none
+    yet: the server reads the same environment and profile as this process.
+    """
+    return {**SERVER_DEFAULTS, **os.environ, **SERVER_ENVIRONMENT}
 
 
 def free_port() -> int:

@@ -208,6 +208,14 @@ def test_prefect_yaml_deploys_the_same_deployment_to_a_process_worker(server, tm
     assert same_files(tmp_path / "clean", COMMITTED_CLEAN) == []
 
 
+def runs_recorded_on(server) -> list[str]:
+    """The `out` parameter of every flow run SERVER has recorded."""
+    runs = json.loads(urllib.request.urlopen(
+        urllib.request.Request(f"{server.url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"})
+    ).read())
+    return [r["parameters"].get("out") for r in runs]
+
+
 def test_presswash_clean_reuses_the_server_of_prefect_api_url(server, tmp_path):
     """No embedded server when PREFECT_API_URL is set: the run is recorded on that server."""
     started = time.monotonic()
@@ -218,9 +226,22 @@ def test_presswash_clean_reuses_the_server_of_prefect_api_url(server, tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     assert STARTING not in run.stderr and "Starting temporary server" not in run.stderr
     assert same_files(tmp_path / "clean", COMMITTED_CLEAN) == []
-    runs = json.loads(urllib.request.urlopen(
-        urllib.request.Request(f"{server.url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"})
-    ).read())
-    assert str(tmp_path / "clean") in [r["parameters"].get("out") for r in runs]
+    assert str(tmp_path / "clean") in runs_recorded_on(server)
     # About 2.5 s here against 8-18 s with an embedded server (README, "Start-up cost").
     assert time.monotonic() - started < 30
+
+
+def test_a_server_named_by_the_active_profile_is_used_too(server, tmp_path):
+    # The embedded server is launched before Prefect's settings are read (only
+    # the variable is checked then); a profile's PREFECT_API_URL still wins.
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text(f'active = "mine"\n\n[profiles.mine]\nPREFECT_API_URL = "{server.url}"\n')
+    env = {**server.env, "PREFECT_PROFILES_PATH": str(profiles)}
+    del env["PREFECT_API_URL"]
+    run = subprocess.run(
+        [*PRESSWASH, "clean", "seeds", "--out", tmp_path / "clean"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=RUN_SECONDS,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert f"using the Prefect server of the active profile, {server.url}" in run.stderr
+    assert str(tmp_path / "clean") in runs_recorded_on(server)
