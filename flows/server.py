@@ -178,15 +178,23 @@ class EmbeddedServer:
         thread Prefect starts without them, like the one that forwards the
         events of process-pool workers, would start a server of its own."""
         from prefect.context import _temporary_global_settings_context, get_settings_context
-        from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, get_current_settings, temporary_settings
+        from prefect.settings import (
+            PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_UI_URL, get_current_settings,
+            temporary_settings,
+        )
 
         self.wait_until_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
         previous = os.environ.get("PREFECT_API_URL")
         os.environ["PREFECT_API_URL"] = self.api_url
         try:
             with (
-                # no UI URL: this server serves none and ends with the run, so no "View at" link to it
-                temporary_settings(updates={PREFECT_API_URL: self.api_url, PREFECT_UI_URL: ""}),
+                # No UI URL: this server serves none and ends with the run, so no "View at" link to
+                # it. No heartbeats: they tell a lasting server that a run's process is still alive,
+                # and this one ends with the process. A run's heartbeat thread sleeps in steps of
+                # 1 s, and the run waited for it at its end: 0.5 s on average.
+                temporary_settings(updates={
+                    PREFECT_API_URL: self.api_url, PREFECT_UI_URL: "", PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
+                }),
                 _temporary_global_settings_context(get_settings_context()),
             ):
                 try:
