@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 from collections import Counter
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from flows.runners import (  # no Prefect import: settings first
     DEFAULT_TASK_RUNNER, TASK_RUNNERS, TaskRunnerError, build_task_runner, check_task_runner,
+    exit_without_teardown,
 )
 
 # Prefect reads its settings at import: set them first. The embedded server
@@ -59,6 +61,28 @@ runs execute in a subprocess whose working directory is this command's:
 relative --param src=... / out=... paths resolve against it.
 Stop with SIGTERM (Ctrl-C in a terminal).
 """
+
+
+def run() -> None:
+    """The `presswash` command: `main`, then an exit without the interpreter's
+    teardown, once every exit handler (Prefect's included) has run.
+
+    The teardown frees everything a run loaded, object by object: 0.7 s of
+    CPU and of waiting after a 20 MB run, with all output already written.
+    Only the command does this; `main` called in-process exits as usual.
+    """
+    status = 1  # an uncaught exception's status
+
+    def exit_now() -> None:
+        exit_without_teardown(status)
+
+    atexit.register(exit_now)  # registered first, so it runs last
+    try:
+        status = main()
+    except SystemExit as stop:  # argparse: --help, a usage error
+        status = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+        raise
+    sys.exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -318,4 +342,4 @@ def _parser() -> argparse.ArgumentParser:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
