@@ -200,7 +200,7 @@ API_HEALTH_TIMEOUT_SECONDS = 5
 
 
 def _check_api_server() -> None:
-    """With PREFECT_API_URL set, the run uses that server (and skips the 8-18 s
+    """With PREFECT_API_URL set, the run uses that server (and skips the 2-5 s
     of an embedded one): check that it answers, so a typo fails in one line
     instead of a traceback."""
     from urllib.request import urlopen

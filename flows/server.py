@@ -13,9 +13,11 @@ both measured at 40 MB (docs/performance.md):
   CPU each).
 
 `EmbeddedServer` runs the same command Prefect runs (the test suite compares
-the two), as early as the command line can, so the server boots while the
-cleaners load; it then points this process and every worker it starts at
-that one server, and stops it when the run ends.
+the two), with defaults of its own for a server that lives for one run
+(SERVER_DEFAULTS; no heartbeats, in `serving`). The command line launches it
+before it loads Prefect, so the server boots while Prefect and the cleaners
+load; it then points this process and every worker it starts at that one
+server, and stops it when the run ends.
 """
 
 from __future__ import annotations

@@ -227,7 +227,7 @@ def test_presswash_clean_reuses_the_server_of_prefect_api_url(server, tmp_path):
     assert STARTING not in run.stderr and "Starting temporary server" not in run.stderr
     assert same_files(tmp_path / "clean", COMMITTED_CLEAN) == []
     assert str(tmp_path / "clean") in runs_recorded_on(server)
-    # About 2.5 s here against 8-18 s with an embedded server (README, "Start-up cost").
+    # About 2 s here against 4-8 s with an embedded server (README, "Start-up cost").
     assert time.monotonic() - started < 30
 
 
