@@ -15,7 +15,7 @@ import atexit
 import os
 import sys
 from collections import Counter
-from contextlib import ExitStack, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 from flows.runners import (  # no Prefect import: settings first
@@ -121,12 +121,10 @@ def _clean(args: argparse.Namespace) -> int:
         check_task_runner(args.task_runner, args.dask_address, args.workers)
     except TaskRunnerError as error:
         return _fail(error)
-    with ExitStack() as stack:
-        # Launched before Prefect loads here, so it boots meanwhile (and while
-        # the flow's code loads); the variable is all that can be read so far.
-        server = None
-        if needs_embedded_server(args.task_runner, args.dask_address, os.environ.get("PREFECT_API_URL")):
-            server = stack.enter_context(EmbeddedServer())
+    # Launched before Prefect loads here, so it boots meanwhile (and while the
+    # flow's code loads); the variable is all that can be read so far.
+    embedded = needs_embedded_server(args.task_runner, args.dask_address, os.environ.get("PREFECT_API_URL"))
+    with EmbeddedServer() if embedded else nullcontext() as server:
         from prefect.settings import get_current_settings
 
         api_url = get_current_settings().api.url

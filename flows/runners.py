@@ -115,7 +115,7 @@ def hold_one_api_client() -> None:
     _held_client_context.__enter__()
 
 
-_held_client_context = None
+_held_client_context = None  # hold_one_api_client's, entered for the life of the process
 
 
 def skip_teardown_at_exit() -> None:
@@ -139,8 +139,11 @@ def exit_without_teardown(status: int = 0) -> None:
     """End this process now with STATUS, its logging and output flushed,
     without freeing its objects one by one (os._exit)."""
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (| head), a stream already closed
+            pass
     os._exit(status)
 
 
