@@ -107,9 +107,18 @@ def hold_one_api_client() -> None:
     client). A client context entered once here, and never left, is what
     `get_client(sync_client=True)` returns in this thread from now on; the
     pool runs every task in this same main thread.
+
+    Only when this process's own settings name the server, as they do under
+    `presswash clean` and in deployment runs (the variable, or the profile):
+    a server that the flow's caller set in-process only comes with each
+    task's settings, and a client made before those would start a server of
+    its own (Prefect's fallback) and report the tasks there.
     """
     from prefect.context import SyncClientContext
+    from prefect.settings import get_current_settings
 
+    if not get_current_settings().api.url:
+        return
     global _held_client_context
     _held_client_context = SyncClientContext()
     _held_client_context.__enter__()

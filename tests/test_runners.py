@@ -49,25 +49,33 @@ def test_a_process_pool_writes_the_same_bytes(prefect_harness, tmp_path):
 
 
 @task
-def _sightings_of_this_api_client() -> int:
-    """How many tasks, this one included, got the API client this task gets."""
+def _this_tasks_api_client() -> tuple[str, int]:
+    """The server this task reports to, and how many tasks, this one included,
+    got the API client this task gets."""
     from prefect import get_client
 
     client = get_client(sync_client=True)
     client.presswash_sightings = getattr(client, "presswash_sightings", 0) + 1
-    return client.presswash_sightings
+    return str(client.api_url), client.presswash_sightings
 
 
 @flow
-def _three_tasks_in_a_row() -> list[int]:
-    return [_sightings_of_this_api_client.submit().result() for _ in range(3)]
+def _three_tasks_in_a_row() -> list[tuple[str, int]]:
+    return [_this_tasks_api_client.submit().result() for _ in range(3)]
 
 
-def test_a_process_worker_keeps_one_api_client_for_all_its_tasks(prefect_harness):
-    # Prefect alone builds two clients per task in a worker (40 ms of TLS
-    # set-up each time); hold_one_api_client makes them one for the worker's life.
+def test_a_process_worker_keeps_one_api_client_for_all_its_tasks(prefect_harness, monkeypatch):
+    from prefect.settings import PREFECT_API_URL
+
+    server = PREFECT_API_URL.value()  # the test harness's, set in this process only
     one_worker = build_task_runner("processes", workers=1)
-    assert _three_tasks_in_a_row.with_options(task_runner=one_worker)() == [1, 2, 3]
+    # Workers that inherit the server in their environment (as under `presswash clean`) keep one client:
+    # Prefect alone builds two per task in a worker, 40 ms of TLS set-up each time.
+    monkeypatch.setenv("PREFECT_API_URL", server)
+    assert _three_tasks_in_a_row.with_options(task_runner=one_worker)() == [(server + "/", n) for n in (1, 2, 3)]
+    # Workers that do not, keep Prefect's way: each task gets the server with its settings.
+    monkeypatch.delenv("PREFECT_API_URL")
+    assert {url for url, _ in _three_tasks_in_a_row.with_options(task_runner=one_worker)()} == {server + "/"}
 
 
 @pytest.mark.skipif(
