@@ -32,13 +32,12 @@ from flows.corpus_io import (
     OutputError,
     cleaned_entry,
     corpus_record,
-    json_utf8,
-    json_value,
     part_line,
     quarantine_copy,
     quarantined_entry,
     read_document,
 )
+from flows.jsonio import json_utf8, json_value
 from flows.report import document_block
 
 

@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring
 from pathlib import Path
 
 from cleaners.decode import binary_kind, decode_bytes, encode_text
@@ -39,6 +37,7 @@ from cleaners.edits import Edit, restore_text
 from cleaners.neardup import Membership
 from cleaners.pipeline import STEPS
 from cleaners.review import ReviewWarning
+from flows.jsonio import indented_json, json_utf8
 from flows.report import write_report
 
 CHANGELOG = "changelog.jsonl"
@@ -168,7 +167,7 @@ def finish_corpus(
         for doc_id, fields in _part_lines(parts, CORPUS_PART):
             entry = entries[doc_id]
             if entry["status"] == CLEANED:
-                corpus.write(f'{{"id": {json_value(doc_id)}, "cluster": {json_value(entry["cluster"])}, '.encode("utf-8"))
+                corpus.write(b'{"id": %s, "cluster": %s, ' % (json_utf8(doc_id), json_utf8(entry["cluster"])))
                 corpus.write(memoryview(fields)[1:])  # the record but for its opening brace, and its newline
     manifest = {"summary": _summary(entries, clusters), "documents": entries}
     (staging / MANIFEST).write_text(indented_json(manifest) + "\n", encoding="utf-8")
@@ -360,94 +359,6 @@ def write_parquet(jsonl: Path, target: Path) -> None:
     import pyarrow.parquet
 
     pyarrow.parquet.write_table(pyarrow.json.read_json(jsonl), target)
-
-
-# What `json.dumps(value, ensure_ascii=False)` uses, made once: json.dumps
-# builds a new encoder on each call with options other than the defaults.
-_UTF8_JSON = json.JSONEncoder(ensure_ascii=False)
-
-
-def json_utf8(value) -> bytes:
-    """`json_value(VALUE)` in UTF-8, the text encoded once.
-
-    >>> json_utf8({"a": "é"}), json_utf8("\\udc92")
-    (b'{"a": "\\xc3\\xa9"}', b'"\\\\udc92"')
-    """
-    try:
-        return _UTF8_JSON.encode(value).encode("utf-8")
-    except UnicodeEncodeError:  # raw bytes kept as lone surrogates: escaped as ASCII
-        return json.dumps(value).encode("ascii")
-
-
-def indented_json(value) -> str:
-    """`json.dumps(VALUE, indent=1, ensure_ascii=False)`, at about half the
-    cost for what a manifest holds (dicts with string keys, lists, strings,
-    ints, finite floats, booleans, None); anything else goes to json.dumps.
-
-    json.dumps writes indented JSON with its pure-Python encoder, a generator
-    per container, which made the manifest of a 6,000-document corpus cost
-    as much as all its corpus.jsonl records. Here each container is one
-    join, and each value is written as that encoder writes it (tests/test_manifest_json.py
-    checks the two agree).
-
-    >>> print(indented_json({"a": [1, None, {}], "é": {"b": 0.5}}))
-    {
-     "a": [
-      1,
-      null,
-      {}
-     ],
-     "é": {
-      "b": 0.5
-     }
-    }
-    """
-    try:
-        return _indented(value, "")
-    except _NotPlainJson:
-        return json.dumps(value, indent=1, ensure_ascii=False)
-
-
-class _NotPlainJson(Exception):
-    """A value `_indented` leaves to json.dumps."""
-
-
-def _indented(value, indent: str) -> str:
-    """VALUE as json.dumps(indent=1) writes it at a line indented by INDENT."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is float and math.isfinite(value):
-        return float.__repr__(value)
-    inner = indent + " "
-    if kind is dict:
-        if not value:
-            return "{}"
-        if not all(type(key) is str for key in value):
-            raise _NotPlainJson
-        items = [f"{encode_basestring(key)}: {_indented(item, inner)}" for key, item in value.items()]
-        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "}"
-    if kind is list:
-        if not value:
-            return "[]"
-        return "[\n" + inner + (",\n" + inner).join([_indented(item, inner) for item in value]) + "\n" + indent + "]"
-    raise _NotPlainJson
-
-
-def json_value(value) -> str:
-    """VALUE as JSON on one line; escaped as ASCII only when it holds raw
-    bytes kept as lone surrogates (which UTF-8 cannot carry).
-
-    >>> json_value({"a": "é"}), json_value("\\udc92")
-    ('{"a": "é"}', '"\\\\udc92"')
-    """
-    return json_utf8(value).decode("utf-8")
 
 
 def check_output_folder(out: Path, src: Path) -> None:

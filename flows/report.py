@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import heapq
 import io
-import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from cleaners.edits import Edit, EditConflict, restore_text
+from flows.jsonio import json_utf8
 
 REPORT = "report.html"
 
@@ -443,13 +443,6 @@ def _script_json(data) -> str:
     return _script_json_utf8(data).decode("utf-8")
 
 
-# The encoders `_script_json_utf8` uses, made once (json.dumps builds a new
-# one on each call with options other than the defaults): compact JSON, in
-# UTF-8 unless a string holds lone surrogates, which only ASCII escapes carry.
-_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_COMPACT_ASCII_JSON = json.JSONEncoder(separators=(",", ":"))
-
-
 def _script_json_utf8(data) -> bytes:
     """`_script_json` encoded in UTF-8, the text encoded once.
 
@@ -460,11 +453,7 @@ def _script_json_utf8(data) -> bytes:
     >>> _script_json_utf8({"a": "</b> & é"})
     b'{"a":"\\\\u003c/b\\\\u003e \\\\u0026 \\xc3\\xa9"}'
     """
-    try:
-        encoded = _COMPACT_JSON.encode(data).encode("utf-8")
-    except UnicodeEncodeError:  # raw bytes kept as lone surrogates
-        encoded = _COMPACT_ASCII_JSON.encode(data).encode("ascii")
-    return encoded.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+    return json_utf8(data, compact=True).replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
 def _css(steps: list[str]) -> str:

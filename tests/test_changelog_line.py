@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from cleaners.edits import Edit
 from flows.batch import changelog_line, changelog_lines
-from flows.corpus_io import json_value
+from flows.jsonio import json_value
 
 # Characters JSON escapes or that need care: quotes, backslashes, controls, line
 # separators, astral ones, and lone surrogates (raw bytes kept by the decoder).

@@ -1,4 +1,4 @@
-"""`flows.corpus_io.indented_json` writes the manifest without json.dumps's
+"""`flows.jsonio.indented_json` writes the manifest without json.dumps's
 pure-Python indenting encoder; it must be byte for byte
 `json.dumps(value, indent=1, ensure_ascii=False)`, for any value."""
 
@@ -8,7 +8,7 @@ from collections import Counter, OrderedDict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.corpus_io import indented_json
+from flows.jsonio import indented_json
 
 KEYS = st.text(st.sampled_from(['"', "\\", "\n", "\x00", "é", "😀", "\udc92", "a", "/"]), max_size=5)
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), KEYS)
