@@ -54,7 +54,7 @@ STARTING = "presswash: starting Prefect's embedded server on "
 PORT_TAKEN_STATUS = 3
 
 # How often the health check asks while the server boots (Prefect's own
-# interval); booting takes 3-20 s.
+# interval); booting takes about 3 s, up to 20 s on a fresh PREFECT_HOME.
 HEALTH_POLL_SECONDS = 0.1
 
 # How long a stopping server gets to exit before it is killed (Prefect's own).
