@@ -26,7 +26,6 @@ run leaves no half entry); an unreadable entry is treated as missing.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -38,6 +37,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import cleaners
+from flows.collector import loading_what_lives
 
 ROOT = Path(cleaners.__file__).resolve().parent.parent
 # The source a batch's output depends on: every cleaner and rule pack, and the
@@ -238,21 +238,8 @@ class SharedContext:
 
 @lru_cache(maxsize=1)
 def _load_context(path: Path, mtime_ns: int):
-    with open(path, "rb") as file:
-        context = pickle.load(file)
-    freeze_what_lives()
-    return context
-
-
-def freeze_what_lives() -> None:
-    """Take every object alive now out of the cyclic garbage collector's
-    scans (gc.freeze), for objects that live as long as the run: Prefect's
-    modules once loaded (about 130,000 objects; 1.5-2.5 s less CPU at 40 MB)
-    and the corpus context once built (its millions of objects: the 15 full
-    collections of a 40 MB run cost 1.0 s, 0.38 s with it frozen).
-    Reference counting still frees frozen objects; only garbage in reference
-    cycles waits for `gc.unfreeze`."""
-    gc.freeze()
+    with open(path, "rb") as file, loading_what_lives():
+        return pickle.load(file)
 
 
 # Recorded lookups: container path in the context -> (operation, key) -> answer.

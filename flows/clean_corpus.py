@@ -27,7 +27,8 @@ from prefect.futures import PrefectFuture, as_completed
 
 from cleaners.pipeline import STEPS, CorpusContext, CorpusStats
 from flows import batch as batches
-from flows.cache import Cache, SharedContext, cache_for, freeze_what_lives, rule_packs_digest, run_key
+from flows.cache import Cache, SharedContext, cache_for, rule_packs_digest, run_key
+from flows.collector import freeze_what_lives
 from flows.config import DEFAULT_BATCH_SIZE, CleanConfig, make_config
 from flows.corpus_io import PARTS, QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging, read_manifest
 from flows.progress import report

@@ -18,6 +18,7 @@ from collections import Counter
 from contextlib import nullcontext
 from pathlib import Path
 
+from flows.collector import loading_what_lives
 from flows.runners import (  # no Prefect import: settings first
     DEFAULT_TASK_RUNNER, TASK_RUNNERS, TaskRunnerError, build_task_runner, check_task_runner,
     exit_without_teardown,
@@ -125,8 +126,11 @@ def _clean(args: argparse.Namespace) -> int:
     # flow's code loads); the variable is all that can be read so far.
     embedded = needs_embedded_server(args.task_runner, args.dask_address, os.environ.get("PREFECT_API_URL"))
     with EmbeddedServer() if embedded else nullcontext() as server:
-        from prefect.settings import get_current_settings
+        with loading_what_lives():  # Prefect and the flow, loaded for the life of the process
+            from prefect.settings import get_current_settings
 
+            from flows.clean_corpus import clean_corpus
+            from flows.progress import console_progress
         api_url = get_current_settings().api.url
         if server and api_url:  # the active profile names a server: that one is used
             server.stop()
@@ -137,11 +141,6 @@ def _clean(args: argparse.Namespace) -> int:
             task_runner = build_task_runner(args.task_runner, args.dask_address, args.workers)
         except (OSError, TaskRunnerError) as error:
             return _fail(error)
-        from flows.cache import freeze_what_lives
-        from flows.clean_corpus import clean_corpus
-        from flows.progress import console_progress
-
-        freeze_what_lives()  # what is loaded by now lives as long as the process
         try:
             with server.serving() if server else nullcontext(), console_progress():
                 summary = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))

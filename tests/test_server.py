@@ -23,8 +23,25 @@ def test_the_server_runs_as_prefect_runs_it(monkeypatch):
     launched = {}
     monkeypatch.setattr(prefect_server.subprocess, "Popen", lambda args, env: launched.update(args=args, env=env))
     prefect_server.SubprocessASGIServer(port=8123)._run_uvicorn_command()
-    assert launched["args"] == embedded.server_command(8123)
+    assert launched["args"] == [sys.executable, "-m", "uvicorn", *embedded.uvicorn_arguments(8123)]
+    assert embedded.server_command(8123) == [sys.executable, "-m", "flows.server", *embedded.uvicorn_arguments(8123)]
     assert embedded.SERVER_ENVIRONMENT.items() <= launched["env"].items()
+
+
+def test_the_server_process_loads_the_app_frozen_then_hands_uvicorn_its_arguments(monkeypatch):
+    import gc
+
+    import uvicorn.main
+
+    seen = {}
+    monkeypatch.setattr(uvicorn.main, "main", lambda argv: seen.update(
+        argv=argv, collector_on=gc.isenabled(), frozen=gc.get_freeze_count()))
+    try:
+        embedded.main(["--port", "8123"])
+    finally:
+        gc.unfreeze()
+    assert seen["argv"] == ["--port", "8123"] and seen["collector_on"]
+    assert seen["frozen"] > 100_000, "Prefect's server modules are left out of the collector's scans"
 
 
 def test_the_servers_own_defaults_are_prefect_settings_and_yield_to_the_users(monkeypatch):
