@@ -5,13 +5,15 @@ For each corpus size (generated once by ../shared/bench/make_corpus.py and
 kept under --corpora), in one run and side by side:
 
 - the yardstick: a fresh Python process that reads every file, runs
-  `ftfy.fix_text` on it and writes the result (interpreter start-up included);
+  `ftfy.fix_text` on it and writes the result (interpreter start-up
+  included), once before and once after the other runs (their mean is the
+  yardstick: the machine drifts);
 - `presswash clean` as users run it (a fresh process, Prefect's embedded
   server unless PREFECT_API_URL is set, all cleaners, changelog, manifest,
   report), with `--no-cache`, for each --workers count.
 
 Reported per run: wall time, CPU time of the process tree (user + system, the
-embedded server included), CPU time over the yardstick's, MB/s and
+embedded server included) and its system part, CPU time over the yardstick's, MB/s and
 documents/s per CPU second, and peak RSS (the largest single process). With
 --split, the CPU time of each cleaner in-process (no Prefect) is added.
 
@@ -31,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +54,7 @@ for path in sorted(src.glob("*.txt")):
 class Measured:
     wall: float
     cpu: float
+    sys: float  # of cpu: system time, mostly the file system's (it varies with what was deleted before)
     peak_rss_mb: float
 
 
@@ -66,7 +69,14 @@ def run_measured(command: list[str], env: dict | None = None) -> Measured:
         if os.waitstatus_to_exitcode(status) != 0:
             log.seek(0)
             raise SystemExit(f"{' '.join(command)} failed:\n{log.read().decode(errors='replace')[-3000:]}")
-    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def _fresh(scratch: str, name: str) -> str:
+    """A new empty folder NAME in SCRATCH."""
+    folder = Path(scratch) / name
+    folder.mkdir()
+    return str(folder)
 
 
 def corpus_of(megabytes: float, corpora: Path) -> Path:
@@ -114,24 +124,33 @@ def main() -> None:
     presswash = shutil.which("presswash") or str(Path(sys.executable).parent / "presswash")
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 
-    print(f"{'MB':>6} {'docs':>6} {'run':>14} {'wall s':>7} {'CPU s':>7} {'CPU/ftfy':>8} "
+    print(f"{'MB':>6} {'docs':>6} {'run':>14} {'wall s':>7} {'CPU s':>7} {'sys s':>6} {'CPU/ftfy':>8} "
           f"{'MB/CPU-s':>8} {'docs/CPU-s':>10} {'peak RSS MB':>11}")
     for megabytes in args.mb:
         corpus = corpus_of(megabytes, args.corpora)
         files = sorted(corpus.glob("*.txt"))
         size = sum(p.stat().st_size for p in files) / 1e6
+        # Every run writes into a folder of its own, all removed at the end: on ext4, creating
+        # files just after thousands were deleted costs seconds of system time more
+        # (docs/performance.md), so a run must not follow the removal of another's output.
+        # The yardstick runs before and after presswash: the machine drifts.
         with tempfile.TemporaryDirectory() as scratch:
-            yardstick = run_measured([sys.executable, "-c", FTFY_ONLY, str(corpus), scratch], env)
-        runs = {"ftfy only": yardstick}
-        for workers in args.workers:
-            with tempfile.TemporaryDirectory() as scratch:
-                runs[f"{args.runner} x{workers}"] = run_measured(
-                    [presswash, "clean", str(corpus), "--out", f"{scratch}/out", "--no-cache",
+            ftfy_only = [FTFY_ONLY, str(corpus)]
+            before = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, "ftfy-before")], env)
+            runs = {
+                f"{args.runner} x{workers}": run_measured(
+                    [presswash, "clean", str(corpus), "--out", _fresh(scratch, f"x{workers}") + "/out", "--no-cache",
                      "--task-runner", args.runner, "--workers", str(workers)], env)
+                for workers in args.workers
+            }
+            after = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, "ftfy-after")], env)
+        yardstick = Measured(*((a + b) / 2 for a, b in zip(astuple(before), astuple(after))))
+        runs = {"ftfy only": yardstick, **runs}
         for name, measured in runs.items():
-            print(f"{size:6.1f} {len(files):6d} {name:>14} {measured.wall:7.1f} {measured.cpu:7.1f} "
+            print(f"{size:6.1f} {len(files):6d} {name:>14} {measured.wall:7.1f} {measured.cpu:7.1f} {measured.sys:6.1f} "
                   f"{measured.cpu / yardstick.cpu:8.2f} {size / measured.cpu:8.2f} {len(files) / measured.cpu:10.0f} "
                   f"{measured.peak_rss_mb:11.0f}")
+        print(f"{'':6} {'':6} {'':>14} ftfy only, before and after: {before.cpu:.1f} and {after.cpu:.1f} s CPU")
         if args.split:
             for stage, spent in split_by_cleaner(corpus).items():
                 print(f"{'':6} {'':6} {stage:>20} CPU {spent:6.2f} s  {size / spent:6.1f} MB/s")
