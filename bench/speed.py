@@ -90,7 +90,8 @@ def corpus_of(megabytes: float, corpora: Path) -> Path:
 
 
 def split_by_cleaner(corpus: Path) -> Counter:
-    """CPU seconds of the corpus pass and of each cleaner, in-process."""
+    """CPU seconds of the corpus pass (near-duplicate clusters included) and of
+    each cleaner, in-process."""
     from cleaners.decode import decode_bytes
     from cleaners.pipeline import DEFAULT_CHAIN, CorpusContext, CorpusStats, run_step
     from cleaners.review import review_warnings
@@ -98,7 +99,11 @@ def split_by_cleaner(corpus: Path) -> Counter:
     texts = [decode_bytes(p.read_bytes()).text for p in sorted(corpus.glob("*.txt"))]
     seconds = Counter()
     started = time.process_time()
-    context = CorpusContext.build([CorpusStats.from_text(t, str(i)) for i, t in enumerate(texts)])
+    total = CorpusStats()
+    for number, text in enumerate(texts):
+        total.merge(CorpusStats.from_text(text, str(number)))
+    context = CorpusContext.build([total])
+    total.signatures.clusters()
     seconds["corpus pass"] = time.process_time() - started
     for step in DEFAULT_CHAIN:
         started = time.process_time()

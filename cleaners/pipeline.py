@@ -16,7 +16,7 @@ from cleaners.edits import Edit, apply_edits
 from cleaners.garbles import repair_garbles
 from cleaners.layout import canonicalize_layout
 from cleaners.names import NameLexicon, split_at_words
-from cleaners.neardup import Membership, Signatures
+from cleaners.neardup import Signatures
 from cleaners.recurring import LineCounts, line_key
 from cleaners.repeats import dedupe_paragraphs
 from cleaners.unicode import repair_unicode
@@ -53,11 +53,12 @@ class CorpusContext:
     names: NameLexicon = field(default_factory=NameLexicon)
     name_index: dict[str, list[str]] = field(default_factory=dict)
     recurring_lines: frozenset[bytes] = frozenset()
-    clusters: dict[str, Membership] = field(default_factory=dict)  # near-duplicate documents by id
 
     @classmethod
     def build(cls, stats: Iterable[CorpusStats] = (), rule_packs: Iterable[Path] = ()) -> "CorpusContext":
-        """Merge the batches' statistics and load the rule packs.
+        """Merge the batches' statistics and load the rule packs. Near-duplicate
+        clusters are not part of it: no cleaner reads them
+        (`total.signatures.clusters()` gives them).
 
         >>> CorpusContext.build([CorpusStats.from_text("Twitter")] * 3).recurring_lines == {line_key("Twitter")}
         True
@@ -70,7 +71,6 @@ class CorpusContext:
             total.names,
             total.names.consensus_index(),
             total.lines.recurring(),
-            total.signatures.clusters(),
         )
 
 

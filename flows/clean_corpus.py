@@ -175,7 +175,8 @@ def clean_corpus(
     paths = batches.batches_of(sources, config.batch_size)
     stats, digests = learn_corpus([learn_batch.submit(batch, config.src, store) for batch in paths])
     context = CorpusContext.build([stats], config.rule_packs)
-    del stats  # what cleaning needs is in the context; the rest (all signatures, line counts) can go
+    signatures = stats.signatures
+    del stats  # what cleaning needs is in the context; the rest (line counts) can go
     staging = open_staging(config.out, config.src)
     try:
         freeze_what_lives()
@@ -185,10 +186,11 @@ def clean_corpus(
             clean_batch.submit(number, batch, digests[number], shared, config, packs, staging, store)
             for number, batch in enumerate(paths)
         ]
+        clusters = signatures.clusters()  # while the batches are cleaned: no cleaner reads them
+        del signatures
         entries, seconds, reused = wait_for_batches(cleaned)
-        clusters = Opaque(context.clusters)
         manifest = finish_output(
-            staging, config.out, Opaque(entries), clusters, config.representatives_only, config.parquet
+            staging, config.out, Opaque(entries), Opaque(clusters), config.representatives_only, config.parquet
         )
     except BaseException:
         discard_staging(staging)
