@@ -59,32 +59,60 @@ class BatchOutput:
     report: dict[str, bytes] = field(default_factory=dict)
 
 
-# A batch ends after a document whose id hashes to 0 modulo the batch size, so
-# its boundaries depend on the ids alone: a new document changes only its own
-# batch, where fixed slices would shift every batch after it and defeat the
-# cache. Batches then vary in size around the batch size; one is cut at this
-# many times the batch size all the same, so none grows without bound.
-MAX_BATCH_FACTOR = 4
+# Where batches are cut. A run of documents ends after one whose id hashes to
+# 0 modulo the batch size, so the cuts depend on the ids alone: a new document
+# changes only its own run, where fixed slices would shift every batch after
+# it and defeat the cache. Such runs vary in length as a geometric
+# distribution does (at 512: from 8 to 1,771 documents in a 40 MB corpus), and
+# a long one left whole kept one worker busy long after the others were done.
+# A run is cut into round(length / size) equal batches, so none is longer
+# than this many times the batch size; a change still re-cleans only the
+# documents of its own run.
+LONGEST_BATCH_FACTOR = 1.5
 
 
 def batches_of(paths: list[Path], size: int) -> list[list[Path]]:
-    """PATHS cut into batches of SIZE documents on average, at boundaries
-    chosen by the documents' ids.
+    """PATHS cut into batches of about SIZE documents, none longer than
+    LONGEST_BATCH_FACTOR * SIZE, at cuts chosen by the documents' ids.
 
     >>> paths = [Path(f"{i}.txt") for i in range(1000)]
     >>> batches = batches_of(paths, 10)
-    >>> sum(batches, []) == paths, max(map(len, batches)) <= 40, 60 < len(batches) < 140
+    >>> sum(batches, []) == paths, max(map(len, batches)) <= 15, 60 < len(batches) < 140
     (True, True, True)
     >>> [b for b in batches_of(paths[:3] + paths[4:], 10) if b not in batches]  # one document less
     [[PosixPath('4.txt'), PosixPath('5.txt'), PosixPath('6.txt'), PosixPath('7.txt')]]
     """
-    batches, batch = [], []
+    batches, run = [], []
     for path in paths:
-        batch.append(path)
-        if _id_ends_batch(path.stem, size) or len(batch) >= MAX_BATCH_FACTOR * size:
-            batches.append(batch)
-            batch = []
-    return batches + [batch] if batch else batches
+        run.append(path)
+        if _id_ends_batch(path.stem, size):
+            batches += _equal_parts(run, size)
+            run = []
+    return batches + _equal_parts(run, size) if run else batches
+
+
+def _equal_parts(run: list[Path], size: int) -> list[list[Path]]:
+    """RUN cut into round(len(RUN) / SIZE) batches (at least one) of equal length.
+
+    >>> [len(part) for part in _equal_parts(list(range(1771)), 512)]
+    [590, 590, 591]
+    >>> [len(part) for part in _equal_parts(list(range(700)), 512)]
+    [700]
+    """
+    parts = max(1, round(len(run) / size))
+    return [run[len(run) * part // parts:len(run) * (part + 1) // parts] for part in range(parts)]
+
+
+def largest_first(batches: list[list[Path]]) -> list[int]:
+    """The numbers of BATCHES, largest batch first: the order to hand them to
+    the workers in, so that the last to start are the smallest and no worker
+    is left with a long batch when the others are done
+    (longest-processing-time-first scheduling).
+
+    >>> largest_first([["a"], ["b", "c", "d"], ["e", "f"], ["g"]])
+    [1, 2, 0, 3]
+    """
+    return sorted(range(len(batches)), key=lambda number: -len(batches[number]))
 
 
 def _id_ends_batch(doc_id: str, size: int) -> bool:

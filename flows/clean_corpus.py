@@ -173,7 +173,9 @@ def clean_corpus(
         publish_summary(Opaque(manifest), config.out, {}, note)
         return manifest["summary"]
     paths = batches.batches_of(sources, config.batch_size)
-    stats, digests = learn_corpus([learn_batch.submit(batch, config.src, store) for batch in paths])
+    order = batches.largest_first(paths)
+    learning = {number: learn_batch.submit(paths[number], config.src, store) for number in order}
+    stats, digests = learn_corpus([learning[number] for number in range(len(paths))])
     context = CorpusContext.build([stats], config.rule_packs)
     signatures = stats.signatures
     del stats  # what cleaning needs is in the context; the rest (line counts) can go
@@ -183,8 +185,8 @@ def clean_corpus(
         shared = SharedContext(context, staging / PARTS / CONTEXT_FILE)
         packs = rule_packs_digest(config.rule_packs)
         cleaned = [
-            clean_batch.submit(number, batch, digests[number], shared, config, packs, staging, store)
-            for number, batch in enumerate(paths)
+            clean_batch.submit(number, paths[number], digests[number], shared, config, packs, staging, store)
+            for number in order
         ]
         clusters = signatures.clusters()  # while the batches are cleaned: no cleaner reads them
         del signatures

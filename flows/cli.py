@@ -286,7 +286,7 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--out", "-o", type=Path, required=True, metavar="DST", help="output folder")
     clean.add_argument("--config", type=Path, metavar="FILE", help="TOML file with any CleanConfig fields")
     clean.add_argument("--steps", metavar="A,B", help="comma-separated cleaners to run, in order (default: all)")
-    clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task, on average (default 256)")
+    clean.add_argument("--batch-size", type=int, metavar="N", help="documents per task, about (default 768)")
     clean.add_argument("--rule-pack", type=Path, action="append", metavar="FILE",
                        help="an extra boilerplate rule pack (TOML); repeatable")
     clean.add_argument("--representatives-only", action="store_true", default=None,

@@ -179,6 +179,9 @@ def test_serve_without_a_server_says_how_to_start_one():
     assert "prefect server start --host 127.0.0.1" in run.stderr and "PREFECT_API_URL=" in run.stderr
 
 
-def test_help_explains_the_outputs():
+def test_help_explains_the_outputs_and_gives_the_defaults():
+    from flows.config import DEFAULT_BATCH_SIZE
+
     run = presswash("clean", "--help")
     assert "changelog.jsonl" in run.stdout and "manifest.json" in run.stdout
+    assert f"(default {DEFAULT_BATCH_SIZE})" in " ".join(run.stdout.split())

@@ -1,0 +1,44 @@
+"""How the corpus is cut into batches (flows/batch.py): bounded, and local to a change."""
+
+from pathlib import Path
+
+from flows.batch import LONGEST_BATCH_FACTOR, _id_ends_batch, batches_of, largest_first
+
+SIZE = 10
+PATHS = [Path(f"doc{i:05d}.txt") for i in range(5000)]
+
+
+def runs_of(paths, size):
+    """The runs between the id-chosen cuts, before long ones are split."""
+    runs, run = [], []
+    for path in paths:
+        run.append(path)
+        if _id_ends_batch(path.stem, size):
+            runs.append(run)
+            run = []
+    return runs + [run] if run else runs
+
+
+def test_no_batch_is_much_longer_than_the_batch_size_though_runs_are():
+    assert max(map(len, runs_of(PATHS, SIZE))) > 3 * SIZE  # what the split is for
+    batches = batches_of(PATHS, SIZE)
+    assert sum(batches, []) == PATHS
+    assert max(map(len, batches)) <= LONGEST_BATCH_FACTOR * SIZE
+    assert 0.6 * SIZE < len(PATHS) / len(batches) <= SIZE
+
+
+def test_a_removed_document_changes_only_the_batches_of_its_own_long_run():
+    before = batches_of(PATHS, SIZE)
+    long_run = max(runs_of(PATHS, SIZE), key=len)
+    removed = long_run[len(long_run) // 2]
+    after = batches_of([path for path in PATHS if path != removed], SIZE)
+    changed = sum([batch for batch in after if batch not in before], [])
+    assert changed and set(changed) <= set(long_run) - {removed}
+
+
+def test_largest_batches_are_handed_out_first_each_once():
+    batches = batches_of(PATHS, SIZE)
+    order = largest_first(batches)
+    assert sorted(order) == list(range(len(batches)))
+    lengths = [len(batches[number]) for number in order]
+    assert lengths == sorted(lengths, reverse=True)
