@@ -299,7 +299,7 @@ def _parser() -> argparse.ArgumentParser:
                        "'presswash[dask]'), ray ('presswash[ray]'); the output is the same")
     clean.add_argument("--workers", type=int, metavar="N",
                        help="tasks run at once: threads or processes of this machine, or local Dask workers "
-                       "(default: 2 threads, one process per core, 2 Dask workers)")
+                       "(default: 1 thread, one process per core, 2 Dask workers)")
     clean.add_argument("--no-cache", action="store_true",
                        help="clean every batch again instead of reusing earlier runs' results")
     clean.add_argument("--cache-dir", type=Path, metavar="DIR",

@@ -19,10 +19,12 @@ TASK_RUNNERS: tuple[str, ...] = get_args(TaskRunnerKind)
 DEFAULT_TASK_RUNNER: TaskRunnerKind = "threads"
 
 # Threads that run tasks at once. Cleaning is CPU-bound Python, which one
-# thread at a time runs (the GIL), so more threads do not clean faster: they
-# only hold more batches in memory. Two overlap one batch's file reads and
-# writes with another's cleaning.
-THREAD_WORKERS = 2
+# thread at a time runs (the GIL): a second thread cleans no faster, and
+# their contention for the GIL costs. At 40 MB, two threads took 2.4-3.5 s
+# more CPU in user time and 3 s more in system time than one, and 1.2-2.3 s
+# longer (docs/performance.md). Processes (--task-runner processes) use
+# more cores.
+THREAD_WORKERS = 1
 
 # Worker processes of a local Dask cluster (when no --dask-address is given):
 # one per core of a small machine; Dask's own default (one per core, threads
