@@ -27,6 +27,30 @@ def freeze_what_lives() -> None:
 
 
 @contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused within this block; on leaving it,
+    on again if it was on before.
+
+    For a burst of objects that all stay alive until the block ends, like a
+    run's manifest (dicts for every document): at 40 MB, putting DST
+    together set off two full collections that scanned 356,000 objects for
+    0.5 s, in the run's last step, which nothing runs beside.
+
+    >>> with collector_paused():
+    ...     paused = not gc.isenabled()
+    >>> paused, gc.isenabled()
+    (True, True)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
 def loading_what_lives() -> Iterator[None]:
     """Within this block the collector is paused; on leaving it, everything
     alive is frozen (`freeze_what_lives`) and the collector runs as before.
@@ -42,11 +66,8 @@ def loading_what_lives() -> Iterator[None]:
     (True, True, True)
     >>> gc.unfreeze()
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        freeze_what_lives()
-        if enabled:
-            gc.enable()
+    with collector_paused():
+        try:
+            yield
+        finally:
+            freeze_what_lives()

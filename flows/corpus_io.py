@@ -37,6 +37,7 @@ from cleaners.edits import Edit, restore_text
 from cleaners.neardup import Membership
 from cleaners.pipeline import STEPS
 from cleaners.review import ReviewWarning
+from flows.collector import collector_paused
 from flows.jsonio import indented_json, json_utf8
 from flows.report import write_report
 
@@ -133,6 +134,7 @@ def discard_staging(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+@collector_paused()  # the manifest: objects for every document, alive to the end
 def finish_corpus(
     staging: Path,
     out: Path,
