@@ -121,6 +121,28 @@ def test_lines_ftfy_may_change_are_all_that_ftfy_changes(line):
         assert ftfy.fix_and_explain(line, FTFY_CONFIG).text == line
 
 
+def test_the_badness_screen_is_built_from_the_pinned_ftfy():
+    assert unicode.MAY_BE_BAD_RE is not None, "BADNESS_RE changed shape: is_bad is now asked about every line"
+    assert unicode.MAY_BE_BAD_RE.search("Grüne Wiese in München, 東京") is None
+    assert unicode.MAY_BE_BAD_RE.search(_mojibake("Grüße")) and unicode.MAY_BE_BAD_RE.search("a\x85b")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(SCREENED_LINES)
+def test_every_line_is_bad_finds_bad_is_found_by_the_screen(line):
+    if is_bad(line):
+        assert unicode.MAY_BE_BAD_RE.search(line)
+
+
+def test_every_mojibake_character_between_two_neighbours_is_screened_as_is_bad_finds_it():
+    neighbours = list(" aZ.,(\n1") + ["\u00a0", "é", "ü", "東", "я"]
+    for middle in FTFY_CHARACTERS + LETTERS:
+        for before, after in itertools.product(neighbours, repeat=2):
+            line = before + middle + after
+            if is_bad(line):
+                assert unicode.MAY_BE_BAD_RE.search(line), line
+
+
 def test_no_mojibake_sequence_is_spelled_in_russian_letters_alone():
     """Every string of up to three of these characters; ftfy's longer
     sequences (ГўВЂВ.) hold Ђ, which is not among them."""
