@@ -65,15 +65,14 @@ class BatchOutput:
 # it and defeat the cache. Such runs vary in length as a geometric
 # distribution does (at 512: from 8 to 1,771 documents in a 40 MB corpus), and
 # a long one left whole kept one worker busy long after the others were done.
-# A run is cut into round(length / size) equal batches, so none is longer
-# than this many times the batch size; a change still re-cleans only the
-# documents of its own run.
-LONGEST_BATCH_FACTOR = 1.5
+# So a run is cut into round(length / size) batches of equal length: none
+# longer than 1.5 times the batch size, none of a long run shorter than 0.75
+# times it; a change still re-cleans only the documents of its own run.
 
 
 def batches_of(paths: list[Path], size: int) -> list[list[Path]]:
     """PATHS cut into batches of about SIZE documents, none longer than
-    LONGEST_BATCH_FACTOR * SIZE, at cuts chosen by the documents' ids.
+    1.5 * SIZE, at cuts chosen by the documents' ids (see above).
 
     >>> paths = [Path(f"{i}.txt") for i in range(1000)]
     >>> batches = batches_of(paths, 10)

@@ -173,9 +173,8 @@ def clean_corpus(
         publish_summary(Opaque(manifest), config.out, {}, note)
         return manifest["summary"]
     paths = batches.batches_of(sources, config.batch_size)
-    order = batches.largest_first(paths)
-    learning = {number: learn_batch.submit(paths[number], config.src, store) for number in order}
-    stats, digests = learn_corpus([learning[number] for number in range(len(paths))])
+    # In corpus order: the statistics are merged in that order, and a batch's waits in memory until its turn.
+    stats, digests = learn_corpus([learn_batch.submit(batch, config.src, store) for batch in paths])
     context = CorpusContext.build([stats], config.rule_packs)
     signatures = stats.signatures
     del stats  # what cleaning needs is in the context; the rest (line counts) can go
@@ -186,7 +185,7 @@ def clean_corpus(
         packs = rule_packs_digest(config.rule_packs)
         cleaned = [
             clean_batch.submit(number, paths[number], digests[number], shared, config, packs, staging, store)
-            for number in order
+            for number in batches.largest_first(paths)
         ]
         clusters = signatures.clusters()  # while the batches are cleaned: no cleaner reads them
         del signatures

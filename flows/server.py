@@ -12,9 +12,11 @@ both measured at 40 MB (docs/performance.md):
   not the server's address, each start a server of their own (about 5 s of
   CPU each).
 
-`EmbeddedServer` runs the same command Prefect runs (the test suite compares
-the two), with defaults of its own for a server that lives for one run
-(SERVER_DEFAULTS; no heartbeats, in `serving`). The command line launches it
+`EmbeddedServer` runs uvicorn with the arguments Prefect gives it (the test
+suite compares the two), from `python -m flows.server`, which first loads
+the app with the garbage collector paused (`main`), and with defaults of its
+own for a server that lives for one run (SERVER_DEFAULTS; no heartbeats, in
+`serving`). The command line launches it
 before it loads Prefect, so the server boots while Prefect and the cleaners
 load; it then points this process and every worker it starts at that one
 server, and stops it when the run ends.

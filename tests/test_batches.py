@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flows.batch import LONGEST_BATCH_FACTOR, _id_ends_batch, batches_of, largest_first
+from flows.batch import _id_ends_batch, batches_of, largest_first
 
 SIZE = 10
 PATHS = [Path(f"doc{i:05d}.txt") for i in range(5000)]
@@ -23,7 +23,7 @@ def test_no_batch_is_much_longer_than_the_batch_size_though_runs_are():
     assert max(map(len, runs_of(PATHS, SIZE))) > 3 * SIZE  # what the split is for
     batches = batches_of(PATHS, SIZE)
     assert sum(batches, []) == PATHS
-    assert max(map(len, batches)) <= LONGEST_BATCH_FACTOR * SIZE
+    assert max(map(len, batches)) <= 1.5 * SIZE
     assert 0.6 * SIZE < len(PATHS) / len(batches) <= SIZE
 
 
