@@ -13,14 +13,15 @@ kept under --corpora), in one run and side by side:
   report), with `--no-cache`, for each --workers count.
 
 Reported per run: wall time, CPU time of the process tree (user + system, the
-embedded server included) and its system part, CPU time over the yardstick's, MB/s and
-documents/s per CPU second, and peak RSS (the largest single process). With
---split, the CPU time of each cleaner in-process (no Prefect) is added.
+embedded server included) and its system part, CPU time over the
+yardstick's, MB/s and documents/s per CPU second, and peak RSS (the largest
+single process). With --split, the CPU time of each cleaner in-process (no
+Prefect) is added.
 
-  python bench/speed.py --mb 40                       # the issue's benchmark
+  python bench/speed.py --mb 40 --runner threads      # the issue's benchmark
   python bench/speed.py --mb 40 --workers 1 2 --runner processes
-  python bench/speed.py --mb 20 40 80                 # growth: time per doubling
-  python bench/speed.py --mb 200 --workers 1          # memory bound
+  python bench/speed.py --mb 20 40 80 --runner threads  # growth: time per doubling
+  python bench/speed.py --mb 200 --runner threads     # memory bound
 """
 
 from __future__ import annotations
