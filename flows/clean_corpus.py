@@ -135,6 +135,9 @@ def wait_for_batches(futures: list[PrefectFuture]) -> tuple[dict[str, dict], Cou
         update_progress_artifact(artifact, progress=100.0 * done / len(futures))
         logger.info("%d/%d batches cleaned", done, len(futures))
         report(done, len(futures))
+        # The entries and the cleaners' memos so far live to the run's end: out of the collector's
+        # scans, its full collections at 40 MB cost 0.1 s instead of 0.35 s (flows/collector.py).
+        freeze_what_lives()
     return entries, seconds, reused
 
 
