@@ -81,13 +81,23 @@ def batches_of(paths: list[Path], size: int) -> list[list[Path]]:
     >>> [b for b in batches_of(paths[:3] + paths[4:], 10) if b not in batches]  # one document less
     [[PosixPath('4.txt'), PosixPath('5.txt'), PosixPath('6.txt'), PosixPath('7.txt')]]
     """
-    batches, run = [], []
+    return [batch for run in id_runs(paths, size) for batch in _equal_parts(run, size)]
+
+
+def id_runs(paths: list[Path], size: int) -> list[list[Path]]:
+    """PATHS cut after each document whose id hashes to 0 modulo SIZE: the
+    runs that `batches_of` cuts into batches.
+
+    >>> [len(run) for run in id_runs([Path(f"{i}.txt") for i in range(30)], 10)]
+    [2, 1, 5, 22]
+    """
+    runs, run = [], []
     for path in paths:
         run.append(path)
         if _id_ends_batch(path.stem, size):
-            batches += _equal_parts(run, size)
+            runs.append(run)
             run = []
-    return batches + _equal_parts(run, size) if run else batches
+    return runs + [run] if run else runs
 
 
 def _equal_parts(run: list[Path], size: int) -> list[list[Path]]:

@@ -2,25 +2,14 @@
 
 from pathlib import Path
 
-from flows.batch import _id_ends_batch, batches_of, largest_first
+from flows.batch import batches_of, id_runs, largest_first
 
 SIZE = 10
 PATHS = [Path(f"doc{i:05d}.txt") for i in range(5000)]
 
 
-def runs_of(paths, size):
-    """The runs between the id-chosen cuts, before long ones are split."""
-    runs, run = [], []
-    for path in paths:
-        run.append(path)
-        if _id_ends_batch(path.stem, size):
-            runs.append(run)
-            run = []
-    return runs + [run] if run else runs
-
-
 def test_no_batch_is_much_longer_than_the_batch_size_though_runs_are():
-    assert max(map(len, runs_of(PATHS, SIZE))) > 3 * SIZE  # what the split is for
+    assert max(map(len, id_runs(PATHS, SIZE))) > 3 * SIZE  # what the split is for
     batches = batches_of(PATHS, SIZE)
     assert sum(batches, []) == PATHS
     assert max(map(len, batches)) <= 1.5 * SIZE
@@ -29,7 +18,7 @@ def test_no_batch_is_much_longer_than_the_batch_size_though_runs_are():
 
 def test_a_removed_document_changes_only_the_batches_of_its_own_long_run():
     before = batches_of(PATHS, SIZE)
-    long_run = max(runs_of(PATHS, SIZE), key=len)
+    long_run = max(id_runs(PATHS, SIZE), key=len)
     removed = long_run[len(long_run) // 2]
     after = batches_of([path for path in PATHS if path != removed], SIZE)
     changed = sum([batch for batch in after if batch not in before], [])
