@@ -13,15 +13,16 @@ from cleaners.boilerplate import load_pack
 from cleaners.pipeline import DEFAULT_CHAIN, STEPS
 
 # Documents per task: batches are cut near this length, none longer than 1.5
-# times it (flows.batch.batches_of). Each task run costs Prefect CPU in the flow, in the server (states,
-# logs) and in a process worker (shared/PREFECT.md), and each batch's
-# statistics are sent to the flow and merged there: at 64 documents the server
-# alone spent 1.3 s of CPU on a 5 MB corpus, at 256 half that. At 768, a 40 MB
-# corpus makes 11 batches, a 5 MB one 3 (so two workers share it), and 40 MB
-# took about 1 s less CPU than at 256 (docs/performance.md). Larger batches
-# hold more text in memory (768 news articles: about 6 MB), give coarser
-# progress and a worse balance between workers near the end, and make a
-# changed document re-clean more of the cache's documents.
+# times it (flows.batch.batches_of). Each task run costs Prefect CPU in the
+# flow, in the server (states, logs) and in a process worker
+# (shared/PREFECT.md), and each batch's statistics are sent to the flow and
+# merged there: at 64 documents the server alone spent 1.3 s of CPU on a 5 MB
+# corpus, at 256 half that. At 768, a 40 MB corpus makes 11 batches, a 5 MB
+# one 3 (so two workers share it), and 40 MB took about 1 s less CPU than at
+# 256 (docs/performance.md). Larger batches hold more text in memory (768
+# news articles: about 6 MB), give coarser progress and a worse balance
+# between workers near the end, and make a changed document re-clean more of
+# the cache's documents.
 DEFAULT_BATCH_SIZE = 768
 
 

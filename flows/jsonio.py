@@ -52,8 +52,8 @@ def indented_json(value) -> str:
     json.dumps writes indented JSON with its pure-Python encoder, a generator
     per container, which made the manifest of a 6,000-document corpus cost
     as much as all its corpus.jsonl records. Here each container is one
-    join, and each value is written as that encoder writes it (tests/test_manifest_json.py
-    checks the two agree).
+    join, and each value is written as that encoder writes it
+    (tests/test_manifest_json.py checks the two agree).
 
     >>> print(indented_json({"a": [1, None, {}], "é": {"b": 0.5}}))
     {

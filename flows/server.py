@@ -16,10 +16,10 @@ both measured at 40 MB (docs/performance.md):
 suite compares the two), from `python -m flows.server`, which first loads
 the app with the garbage collector paused (`main`), and with defaults of its
 own for a server that lives for one run (SERVER_DEFAULTS; no heartbeats, in
-`serving`). The command line launches it
-before it loads Prefect, so the server boots while Prefect and the cleaners
-load; it then points this process and every worker it starts at that one
-server, and stops it when the run ends.
+`serving`). The command line launches it before it loads Prefect, so the
+server boots while Prefect and the cleaners load; it then points this
+process and every worker it starts at that one server, and stops it when
+the run ends.
 """
 
 from __future__ import annotations
