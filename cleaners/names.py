@@ -119,7 +119,7 @@ class NameLexicon:
     def from_text(cls, text: str) -> "NameLexicon":
         """The lexicon of one document.
 
-        >>> lexicon = NameLexicon.from_text("He met President Kassym-Jomart Tokayev today.")
+        >>> lexicon = NameLexicon.from_text("He met Xi and President Kassym-Jomart Tokayev today.")
         >>> sorted(lexicon.documents)
         ['Kassym-Jomart', 'President', 'Tokayev']
         >>> sorted(lexicon.neighbours["Tokayev"])
@@ -130,8 +130,14 @@ class NameLexicon:
     @classmethod
     def from_parts(cls, parts: list[str]) -> "NameLexicon":
         """`from_text` of the text WORD_SPLIT_RE split into `parts` (the
-        corpus pass splits each document once for all its statistics)."""
-        names = _names_among(parts[1::2], parts[0:-1:2])
+        corpus pass splits each document once for all its statistics).
+
+        Only names of MIN_NAME_CHARS or more are counted: the repair asks the
+        lexicon about no other, as a variant or as a consensus spelling. In
+        the 40 MB benchmark corpus, 39% of the capitalized words are shorter
+        (0.49 of 1.27 million), and leaving them out saves their neighbours'
+        sets here and in every merge."""
+        names = _names_among(parts[1::2], parts[0:-1:2], MIN_NAME_CHARS)
         return cls(Counter(names.keys()), names)
 
     def merge(self, other: "NameLexicon") -> "NameLexicon":
@@ -239,9 +245,11 @@ def _names_in(text: str) -> dict[str, set[str]]:
     return _names_among(*_words_and_gaps(text))
 
 
-def _names_among(words: list[str], gaps: list[str]) -> dict[str, set[str]]:
-    """`_names_in` of the text `_words_and_gaps` split into `words` and `gaps`."""
-    capitalized = [i for i, word in enumerate(words) if word[0].isupper()]  # cheap first cut, then the full test
+def _names_among(words: list[str], gaps: list[str], min_chars: int = 1) -> dict[str, set[str]]:
+    """`_names_in` of the text `_words_and_gaps` split into `words` and
+    `gaps`, names of MIN_CHARS or more only."""
+    # A cheap first cut, then the full test.
+    capitalized = [i for i, word in enumerate(words) if word[0].isupper() and len(word) >= min_chars]
     return _names_at(words, gaps, [i for i in capitalized if _is_name(words[i])])
 
 
@@ -263,9 +271,13 @@ def _names_at(words: list[str], gaps: list[str], positions: list[int]) -> dict[s
     names: dict[str, set[str]] = {}
     last = len(words) - 1
     for i in positions:
-        if _starts_sentence(gaps[i], i == 0):
+        gap = gaps[i]
+        if gap == " " and i > 0:  # two names in three (a 40 MB corpus): no sentence starts, no paragraph ends
+            before = words[i - 1]
+        elif _starts_sentence(gap, i == 0):
             continue
-        before = words[i - 1] if i > 0 and "\n" not in gaps[i] else None
+        else:
+            before = words[i - 1] if i > 0 and "\n" not in gap else None
         after = words[i + 1] if i < last and "\n" not in gaps[i + 1] else None
         context = names.get(words[i])
         if context is None:

@@ -192,6 +192,27 @@ def test_repair_names_repairs_what_the_plain_version_repaired(corpus, text):
     assert fast == reference_repair_names(text, lexicon, index)
 
 
+@FAST
+@given(st.lists(DOCUMENTS, min_size=1, max_size=4), DOCUMENTS)
+def test_leaving_short_names_out_of_the_lexicon_changes_no_repair(corpus, text):
+    def every_name(document):  # the lexicon as it was: names of any length ("Xi" among NAME_PIECES)
+        found = names._names_among(*names._words_and_gaps(document))
+        return NameLexicon(Counter(found.keys()), found)
+
+    short_left_out, every = NameLexicon(), NameLexicon()
+    for document in [*corpus, *corpus, text]:
+        short_left_out.merge(NameLexicon.from_text(document))
+        every.merge(every_name(document))
+    assert (names.repair_names(text, short_left_out, short_left_out.consensus_index())
+            == names.repair_names(text, every, every.consensus_index()))
+
+
+def test_the_lexicon_counts_no_name_too_short_to_repair():
+    lexicon = NameLexicon.from_text("They met Xi, Li and President Tokayev in Kyiv.")
+    assert sorted(lexicon.documents) == ["President", "Tokayev"]
+    assert set(lexicon.neighbours) == {"President", "Tokayev"}
+
+
 def test_a_rare_spelling_that_opens_a_sentence_is_no_suspect():
     lexicon = NameLexicon()
     for document in ["They met Tokayev today.", "Then met Tokayev today.", "Togayev met them today."]:
