@@ -16,10 +16,12 @@ Reported per run: wall time, CPU time of the process tree (user + system, the
 embedded server included) and its system part, CPU time over the
 yardstick's, MB/s and documents/s per CPU second, and peak RSS (the largest
 single process). With --split, the CPU time of each cleaner in-process (no
-Prefect) is added.
+Prefect) is added. With --repeat N, N such rounds, then the median and range
+of each ratio (and of the speed-up over one worker): the machine's noise is a
+few percent, as large as the margins the issue's targets leave.
 
-  python bench/speed.py --mb 40 --runner threads      # the issue's benchmark
-  python bench/speed.py --mb 40 --workers 1 2 --runner processes
+  python bench/speed.py --mb 40 --runner threads --repeat 5   # the issue's benchmark
+  python bench/speed.py --mb 40 --workers 1 2 --runner processes --repeat 3
   python bench/speed.py --mb 20 40 80 --runner threads  # growth: time per doubling
   python bench/speed.py --mb 200 --runner threads     # memory bound
 """
@@ -35,6 +37,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import astuple, dataclass
+from statistics import median
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,16 +120,64 @@ def split_by_cleaner(corpus: Path) -> Counter:
     return seconds
 
 
+def measure_round(corpus: Path, args, presswash: str, env: dict, scratch: str, label: str) -> dict[str, Measured]:
+    """One side-by-side round: the yardstick before, presswash with each
+    --workers count, the yardstick after; the yardstick is their mean. Every
+    run writes into a new folder of SCRATCH (LABEL names the round's)."""
+    ftfy_only = [FTFY_ONLY, str(corpus)]
+    before = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, f"ftfy-before{label}")], env)
+    runs = {
+        f"{args.runner} x{workers}": run_measured(
+            [presswash, "clean", str(corpus), "--out", _fresh(scratch, f"x{workers}{label}") + "/out", "--no-cache",
+             "--task-runner", args.runner, "--workers", str(workers)], env)
+        for workers in args.workers
+    }
+    after = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, f"ftfy-after{label}")], env)
+    yardstick = Measured(*((a + b) / 2 for a, b in zip(astuple(before), astuple(after))))
+    print(f"{'':6} {'':6} {'':>14} ftfy only, before and after: {before.cpu:.1f} and {after.cpu:.1f} s CPU")
+    return {"ftfy only": yardstick, **runs}
+
+
+def summary(rounds: list[dict[str, Measured]], runner: str, workers: list[int]) -> list[str]:
+    """Lines giving, over the rounds, the median and range of each run's CPU
+    over the yardstick's and of each worker count's speed-up in wall time
+    over one worker.
+
+    >>> m = lambda wall, cpu: Measured(wall, cpu, 0.0, 0.0)
+    >>> rounds = [{"ftfy only": m(10, 10), "threads x1": m(14, 15), "threads x2": m(8, 16)},
+    ...           {"ftfy only": m(10, 10), "threads x1": m(13, 14), "threads x2": m(9, 17)}]
+    >>> print("\\n".join(summary(rounds, "threads", [1, 2])))
+    threads x1 CPU/ftfy: median 1.45, 1.40-1.50 over 2 rounds
+    threads x2 CPU/ftfy: median 1.65, 1.60-1.70 over 2 rounds
+    threads x2 speed-up over x1: median 1.60, 1.44-1.75 over 2 rounds
+    """
+    def line(what: str, values: list[float]) -> str:
+        return f"{what}: median {median(values):.2f}, {min(values):.2f}-{max(values):.2f} over {len(values)} rounds"
+
+    lines = [line(f"{name} CPU/ftfy", [r[name].cpu / r["ftfy only"].cpu for r in rounds])
+             for name in rounds[0] if name != "ftfy only"]
+    if 1 in workers:
+        lines += [line(f"{runner} x{n} speed-up over x1",
+                       [r[f"{runner} x1"].wall / r[f"{runner} x{n}"].wall for r in rounds])
+                  for n in workers if n != 1]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, nargs="+", default=[40], help="corpus sizes in MB (default 40)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1], help="worker counts to run (default 1)")
     parser.add_argument("--runner", default="processes", choices=("threads", "processes", "dask"),
                         help="task runner for the flow (default processes: one core per worker)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="side-by-side rounds per corpus size (default 1); with 2 or more, the median and "
+                             "range of each ratio follow (the outputs of all rounds stay on disk until the last)")
     parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "presswash-bench",
                         help="where generated corpora are kept between runs")
     parser.add_argument("--split", action="store_true", help="also time each cleaner in-process")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error(f"--repeat: give 1 or more, not {args.repeat}")
     presswash = shutil.which("presswash") or str(Path(sys.executable).parent / "presswash")
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 
@@ -140,23 +191,20 @@ def main() -> None:
         # files just after thousands were deleted costs seconds of system time more
         # (docs/performance.md), so a run must not follow the removal of another's output.
         # The yardstick runs before and after presswash: the machine drifts.
+        rounds = []
         with tempfile.TemporaryDirectory() as scratch:
-            ftfy_only = [FTFY_ONLY, str(corpus)]
-            before = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, "ftfy-before")], env)
-            runs = {
-                f"{args.runner} x{workers}": run_measured(
-                    [presswash, "clean", str(corpus), "--out", _fresh(scratch, f"x{workers}") + "/out", "--no-cache",
-                     "--task-runner", args.runner, "--workers", str(workers)], env)
-                for workers in args.workers
-            }
-            after = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, "ftfy-after")], env)
-        yardstick = Measured(*((a + b) / 2 for a, b in zip(astuple(before), astuple(after))))
-        runs = {"ftfy only": yardstick, **runs}
-        for name, measured in runs.items():
-            print(f"{size:6.1f} {len(files):6d} {name:>14} {measured.wall:7.1f} {measured.cpu:7.1f} {measured.sys:6.1f} "
-                  f"{measured.cpu / yardstick.cpu:8.2f} {size / measured.cpu:8.2f} {len(files) / measured.cpu:10.0f} "
-                  f"{measured.peak_rss_mb:11.0f}")
-        print(f"{'':6} {'':6} {'':>14} ftfy only, before and after: {before.cpu:.1f} and {after.cpu:.1f} s CPU")
+            for number in range(args.repeat):
+                runs = measure_round(corpus, args, presswash, env, scratch, f"-{number}")
+                for name, measured in runs.items():
+                    yardstick = runs["ftfy only"]
+                    print(f"{size:6.1f} {len(files):6d} {name:>14} {measured.wall:7.1f} {measured.cpu:7.1f} "
+                          f"{measured.sys:6.1f} {measured.cpu / yardstick.cpu:8.2f} {size / measured.cpu:8.2f} "
+                          f"{len(files) / measured.cpu:10.0f} {measured.peak_rss_mb:11.0f}")
+                rounds.append(runs)
+                sys.stdout.flush()
+        if args.repeat > 1 or len(args.workers) > 1:
+            for line in summary(rounds, args.runner, args.workers):
+                print(f"{size:6.1f} MB: {line}")
         if args.split:
             for stage, spent in split_by_cleaner(corpus).items():
                 print(f"{'':6} {'':6} {stage:>20} CPU {spent:6.2f} s  {size / spent:6.1f} MB/s")
