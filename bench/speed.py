@@ -120,10 +120,11 @@ def split_by_cleaner(corpus: Path) -> Counter:
     return seconds
 
 
-def measure_round(corpus: Path, args, presswash: str, env: dict, scratch: str, label: str) -> dict[str, Measured]:
+def measure_round(corpus: Path, args, presswash: str, env: dict, scratch: str, label: str):
     """One side-by-side round: the yardstick before, presswash with each
-    --workers count, the yardstick after; the yardstick is their mean. Every
-    run writes into a new folder of SCRATCH (LABEL names the round's)."""
+    --workers count, the yardstick after. Returns the runs, the yardstick
+    (the mean of the two) first, and the two yardstick runs. Every run
+    writes into a new folder of SCRATCH (LABEL names the round's)."""
     ftfy_only = [FTFY_ONLY, str(corpus)]
     before = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, f"ftfy-before{label}")], env)
     runs = {
@@ -134,8 +135,7 @@ def measure_round(corpus: Path, args, presswash: str, env: dict, scratch: str, l
     }
     after = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, f"ftfy-after{label}")], env)
     yardstick = Measured(*((a + b) / 2 for a, b in zip(astuple(before), astuple(after))))
-    print(f"{'':6} {'':6} {'':>14} ftfy only, before and after: {before.cpu:.1f} and {after.cpu:.1f} s CPU")
-    return {"ftfy only": yardstick, **runs}
+    return {"ftfy only": yardstick, **runs}, before, after
 
 
 def summary(rounds: list[dict[str, Measured]], runner: str, workers: list[int]) -> list[str]:
@@ -194,12 +194,13 @@ def main() -> None:
         rounds = []
         with tempfile.TemporaryDirectory() as scratch:
             for number in range(args.repeat):
-                runs = measure_round(corpus, args, presswash, env, scratch, f"-{number}")
+                runs, before, after = measure_round(corpus, args, presswash, env, scratch, f"-{number}")
+                yardstick = runs["ftfy only"]
                 for name, measured in runs.items():
-                    yardstick = runs["ftfy only"]
                     print(f"{size:6.1f} {len(files):6d} {name:>14} {measured.wall:7.1f} {measured.cpu:7.1f} "
                           f"{measured.sys:6.1f} {measured.cpu / yardstick.cpu:8.2f} {size / measured.cpu:8.2f} "
                           f"{len(files) / measured.cpu:10.0f} {measured.peak_rss_mb:11.0f}")
+                print(f"{'':6} {'':6} {'':>14} ftfy only, before and after: {before.cpu:.1f} and {after.cpu:.1f} s CPU")
                 rounds.append(runs)
                 sys.stdout.flush()
         if args.repeat > 1 or len(args.workers) > 1:
