@@ -37,8 +37,8 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import astuple, dataclass
-from statistics import median
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
