@@ -31,7 +31,7 @@ from flows.cache import Cache, SharedContext, cache_for, rule_packs_digest, run_
 from flows.collector import freeze_what_lives
 from flows.config import DEFAULT_BATCH_SIZE, CleanConfig, make_config
 from flows.corpus_io import PARTS, QUARANTINED, discard_staging, finish_corpus, list_sources, open_staging, read_manifest
-from flows.progress import report
+from flows.progress import CORPUS_PASS, report
 from flows.report import REPORT
 from flows.runners import build_task_runner
 
@@ -65,14 +65,15 @@ def learn_corpus(futures: list[PrefectFuture]) -> tuple[CorpusStats, list[str]]:
     each batch's digest. Merged in batch order, so the merged counters (and
     all that is derived from them) are the same in every run. A batch's
     statistics are let go once merged: memory holds one merged copy, not one
-    per batch until the run ends."""
+    per batch until the run ends. Progress is reported as each is merged."""
     total, digests = CorpusStats(), []
-    for future in futures:
+    for done, future in enumerate(futures, 1):
         holder = future.result()
         stats, digest = holder.value
         total.merge(stats)
         digests.append(digest)
         holder.value = None
+        report(done, len(futures), CORPUS_PASS)
     return total, digests
 
 

@@ -28,20 +28,20 @@ def test_progress_reaches_a_local_reporter(prefect_harness, tmp_path):
     from flows.batch import batches_of
     from flows.clean_corpus import clean_corpus
     from flows.corpus_io import list_sources
-    from flows.progress import reporting
+    from flows.progress import CLEANING, CORPUS_PASS, reporting
 
     total = len(batches_of(list_sources(SEEDS), 2))
     assert total > 1
     seen = []
-    with reporting(lambda done, total: seen.append((done, total))):
+    with reporting(lambda done, total, stage: seen.append((stage, done, total))):
         clean_corpus(src=str(SEEDS), out=str(tmp_path / "clean"), batch_size=2)
-    assert seen == [(done, total) for done in range(1, total + 1)]
+    assert seen == [(stage, done, total) for stage in (CORPUS_PASS, CLEANING) for done in range(1, total + 1)]
 
 
 def test_a_terminal_gets_a_progress_bar_and_a_pipe_plain_lines():
     import io
 
-    from flows.progress import console_progress, report
+    from flows.progress import CORPUS_PASS, console_progress, report
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -50,7 +50,14 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_plain_lines():
     pipe, terminal = io.StringIO(), Terminal()
     for stream in (pipe, terminal):
         with console_progress(stream):
+            report(1, 2, CORPUS_PASS)
+            report(2, 2, CORPUS_PASS)
             report(1, 2)
             report(2, 2)
-    assert pipe.getvalue() == "presswash: 1/2 batches cleaned\npresswash: 2/2 batches cleaned\n"
-    assert "2/2" in terminal.getvalue() and "presswash:" not in terminal.getvalue()
+    assert pipe.getvalue() == (
+        "presswash: 1/2 batches read (corpus pass)\npresswash: 2/2 batches read (corpus pass)\n"
+        "presswash: 1/2 batches cleaned\npresswash: 2/2 batches cleaned\n"
+    )
+    drawn = terminal.getvalue()
+    assert "2/2" in drawn and "batches read (corpus pass)" in drawn and "batches cleaned" in drawn
+    assert "presswash:" not in drawn

@@ -67,6 +67,7 @@ def test_cli_output_matches_the_committed_clean_corpus(cli_clean):
 
 def test_cli_progress_is_plain_lines_when_not_on_a_terminal(cli_clean):
     _, run = cli_clean
+    assert "presswash: 1/1 batches read (corpus pass)\n" in run.stderr
     assert "presswash: 1/1 batches cleaned\n" in run.stderr
 
 
