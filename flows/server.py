@@ -35,6 +35,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from flows.collector import loading_what_lives
+
 # The environment Prefect 3.8 gives its temporary server: no UI, the
 # ephemeral set of services, and the last app this process will build.
 SERVER_ENVIRONMENT = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
@@ -120,8 +122,6 @@ def main(argv: list[str] | None = None) -> None:
     with the collector paused it takes 1.6-1.7 s of CPU instead of 2.0-2.2 s,
     and the objects it made are left out of the collections that follow.
     """
-    from flows.collector import loading_what_lives
-
     with loading_what_lives():
         import prefect.server.api.server  # noqa: F401  (the module uvicorn's --factory names)
         from uvicorn.main import main as uvicorn
