@@ -53,6 +53,8 @@ for path in sorted(src.glob("*.txt")):
     (out / path.name).write_text(ftfy.fix_text(path.read_bytes().decode("utf-8", "replace")), encoding="utf-8")
 """
 
+YARDSTICK = "ftfy only"  # the yardstick's row among a round's runs
+
 
 @dataclass
 class Measured:
@@ -120,22 +122,22 @@ def split_by_cleaner(corpus: Path) -> Counter:
     return seconds
 
 
-def measure_round(corpus: Path, args, presswash: str, env: dict, scratch: str, label: str):
-    """One side-by-side round: the yardstick before, presswash with each
-    --workers count, the yardstick after. Returns the runs, the yardstick
+def measure_round(corpus: Path, runner: str, workers: list[int], presswash: str, env: dict, scratch: str, label: str):
+    """One side-by-side round: the yardstick before, presswash on RUNNER with
+    each of the WORKERS counts, the yardstick after. Returns the runs, the yardstick
     (the mean of the two) first, and the two yardstick runs. Every run
     writes into a new folder of SCRATCH (LABEL names the round's)."""
     ftfy_only = [FTFY_ONLY, str(corpus)]
     before = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, f"ftfy-before{label}")], env)
     runs = {
-        f"{args.runner} x{workers}": run_measured(
-            [presswash, "clean", str(corpus), "--out", _fresh(scratch, f"x{workers}{label}") + "/out", "--no-cache",
-             "--task-runner", args.runner, "--workers", str(workers)], env)
-        for workers in args.workers
+        f"{runner} x{count}": run_measured(
+            [presswash, "clean", str(corpus), "--out", _fresh(scratch, f"x{count}{label}") + "/out", "--no-cache",
+             "--task-runner", runner, "--workers", str(count)], env)
+        for count in workers
     }
     after = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, f"ftfy-after{label}")], env)
     yardstick = Measured(*((a + b) / 2 for a, b in zip(astuple(before), astuple(after))))
-    return {"ftfy only": yardstick, **runs}, before, after
+    return {YARDSTICK: yardstick, **runs}, before, after
 
 
 def summary(rounds: list[dict[str, Measured]], runner: str, workers: list[int]) -> list[str]:
@@ -154,8 +156,8 @@ def summary(rounds: list[dict[str, Measured]], runner: str, workers: list[int]) 
     def line(what: str, values: list[float]) -> str:
         return f"{what}: median {median(values):.2f}, {min(values):.2f}-{max(values):.2f} over {len(values)} rounds"
 
-    lines = [line(f"{name} CPU/ftfy", [r[name].cpu / r["ftfy only"].cpu for r in rounds])
-             for name in rounds[0] if name != "ftfy only"]
+    lines = [line(f"{name} CPU/ftfy", [r[name].cpu / r[YARDSTICK].cpu for r in rounds])
+             for name in rounds[0] if name != YARDSTICK]
     if 1 in workers:
         lines += [line(f"{runner} x{n} speed-up over x1",
                        [r[f"{runner} x1"].wall / r[f"{runner} x{n}"].wall for r in rounds])
@@ -194,8 +196,9 @@ def main() -> None:
         rounds = []
         with tempfile.TemporaryDirectory() as scratch:
             for number in range(args.repeat):
-                runs, before, after = measure_round(corpus, args, presswash, env, scratch, f"-{number}")
-                yardstick = runs["ftfy only"]
+                runs, before, after = measure_round(
+                    corpus, args.runner, args.workers, presswash, env, scratch, f"-{number}")
+                yardstick = runs[YARDSTICK]
                 for name, measured in runs.items():
                     print(f"{size:6.1f} {len(files):6d} {name:>14} {measured.wall:7.1f} {measured.cpu:7.1f} "
                           f"{measured.sys:6.1f} {measured.cpu / yardstick.cpu:8.2f} {size / measured.cpu:8.2f} "
