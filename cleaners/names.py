@@ -153,12 +153,21 @@ class NameLexicon:
         return self
 
     def consensus_index(self) -> dict[str, list[str]]:
-        """Frequent spellings by their one-letter deletions (and themselves)."""
+        """Frequent spellings by their one-letter deletions (and themselves),
+        each list in sorted order: the same index whatever order the
+        lexicons were merged in (the corpus pass merges batches as they
+        finish).
+
+        >>> lexicon = NameLexicon(Counter({"Tokayev": 2, "Tokaev": 3, "Togayev": 1}))
+        >>> lexicon.consensus_index()["Tokaev"]
+        ['Tokaev', 'Tokayev']
+        """
+        frequent = sorted(name for name, count in self.documents.items()
+                          if count >= MIN_CONSENSUS_DOCS and len(name) >= MIN_NAME_CHARS)
         index: dict[str, list[str]] = {}
-        for name, count in self.documents.items():
-            if count >= MIN_CONSENSUS_DOCS and len(name) >= MIN_NAME_CHARS:
-                for key in _deletions(name):
-                    index.setdefault(key, []).append(name)
+        for name in frequent:
+            for key in _deletions(name):
+                index.setdefault(key, []).append(name)
         return index
 
 

@@ -112,16 +112,35 @@ def _equal_parts(run: list[Path], size: int) -> list[list[Path]]:
     return [run[len(run) * part // parts:len(run) * (part + 1) // parts] for part in range(parts)]
 
 
-def largest_first(batches: list[list[Path]]) -> list[int]:
-    """The numbers of BATCHES, largest batch first: the order to hand them to
-    the workers in, so that the last to start are the smallest and no worker
-    is left with a long batch when the others are done
-    (longest-processing-time-first scheduling).
+def largest_first(sizes: list[int]) -> list[int]:
+    """The numbers of the batches of these SIZES (`batch_bytes`), largest
+    first: the order to hand them to the workers in, so that the last to
+    start are the smallest and no worker is left with a long batch when the
+    others are done (longest-processing-time-first scheduling). Ties keep
+    batch order.
 
-    >>> largest_first([["a"], ["b", "c", "d"], ["e", "f"], ["g"]])
+    >>> largest_first([10, 300, 200, 10])
     [1, 2, 0, 3]
     """
-    return sorted(range(len(batches)), key=lambda number: -len(batches[number]))
+    return sorted(range(len(sizes)), key=lambda number: -sizes[number])
+
+
+def batch_bytes(batch: list[Path]) -> int:
+    """The bytes of a batch's files: what both passes over it cost in
+    proportion to (its count of documents says less: at 40 MB, batches of
+    612 and 666 documents held 3.6 and 4.2 MB). An entry that cannot be
+    looked at counts 0; reading it quarantines it with the reason.
+
+    >>> batch_bytes([Path("no such file.txt")])
+    0
+    """
+    total = 0
+    for path in batch:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def _id_ends_batch(doc_id: str, size: int) -> bool:

@@ -60,18 +60,19 @@ def learn_batch(paths: list[Path], src: Path, cache: Cache | None) -> Opaque:
     return Opaque(batches.learn_batch(paths, src, cache))
 
 
-def learn_corpus(futures: list[PrefectFuture]) -> tuple[CorpusStats, list[str]]:
+def learn_corpus(futures: dict[PrefectFuture, int]) -> tuple[CorpusStats, list[str]]:
     """The corpus statistics, merged here as the batches' passes finish, and
-    each batch's digest. Merged in batch order, so the merged counters (and
-    all that is derived from them) are the same in every run. A batch's
-    statistics are let go once merged: memory holds one merged copy, not one
-    per batch until the run ends. Progress is reported as each is merged."""
-    total, digests = CorpusStats(), []
-    for done, future in enumerate(futures, 1):
+    each batch's digest (FUTURES maps each pass to its batch's number).
+    A batch's statistics are let go once merged: memory holds one merged
+    copy, not one per batch until the run ends. Merged as they finish: the
+    merged counts do not depend on the order, and nothing derived from them
+    does (`NameLexicon.consensus_index` is sorted). Progress is reported as
+    each is merged."""
+    total, digests = CorpusStats(), [""] * len(futures)
+    for done, future in enumerate(as_completed(list(futures)), 1):
         holder = future.result()
-        stats, digest = holder.value
+        stats, digests[futures[future]] = holder.value
         total.merge(stats)
-        digests.append(digest)
         holder.value = None
         report(done, len(futures), CORPUS_PASS)
     return total, digests
@@ -177,8 +178,8 @@ def clean_corpus(
         publish_summary(Opaque(manifest), config.out, {}, note)
         return manifest["summary"]
     paths = batches.batches_of(sources, config.batch_size)
-    # In corpus order: the statistics are merged in that order, and a batch's waits in memory until its turn.
-    stats, digests = learn_corpus([learn_batch.submit(batch, config.src, store) for batch in paths])
+    order = batches.largest_first([batches.batch_bytes(batch) for batch in paths])  # both passes
+    stats, digests = learn_corpus({learn_batch.submit(paths[number], config.src, store): number for number in order})
     context = CorpusContext.build([stats], config.rule_packs)
     signatures = stats.signatures
     del stats  # what cleaning needs is in the context; the rest (line counts) can go
@@ -189,7 +190,7 @@ def clean_corpus(
         packs = rule_packs_digest(config.rule_packs)
         cleaned = [
             clean_batch.submit(number, paths[number], digests[number], shared, config, packs, staging, store)
-            for number in batches.largest_first(paths)
+            for number in order
         ]
         clusters = signatures.clusters()  # while the batches are cleaned: no cleaner reads them
         del signatures

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flows.batch import batches_of, id_runs, largest_first
+from flows.batch import batch_bytes, batches_of, id_runs, largest_first
 
 SIZE = 10
 PATHS = [Path(f"doc{i:05d}.txt") for i in range(5000)]
@@ -26,8 +26,14 @@ def test_a_removed_document_changes_only_the_batches_of_its_own_long_run():
 
 
 def test_largest_batches_are_handed_out_first_each_once():
-    batches = batches_of(PATHS, SIZE)
-    order = largest_first(batches)
-    assert sorted(order) == list(range(len(batches)))
-    lengths = [len(batches[number]) for number in order]
-    assert lengths == sorted(lengths, reverse=True)
+    sizes = [len(batch) * 1000 + number % 7 for number, batch in enumerate(batches_of(PATHS, SIZE))]
+    order = largest_first(sizes)
+    assert sorted(order) == list(range(len(sizes)))
+    assert [sizes[number] for number in order] == sorted(sizes, reverse=True)
+
+
+def test_a_batch_is_as_large_as_its_files(tmp_path):
+    for name, size in (("a", 3), ("b", 40)):
+        (tmp_path / f"{name}.txt").write_bytes(b"x" * size)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere")  # quarantined when read; counts nothing here
+    assert batch_bytes(sorted(tmp_path.glob("*.txt"))) == 43
