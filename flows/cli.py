@@ -130,6 +130,7 @@ def _clean(args: argparse.Namespace) -> int:
             from prefect.settings import get_current_settings
 
             from flows.clean_corpus import clean_corpus
+            from flows.process_pool import worker_server
             from flows.progress import console_progress
         api_url = get_current_settings().api.url
         if server and api_url:  # the active profile names a server: that one is used
@@ -141,11 +142,13 @@ def _clean(args: argparse.Namespace) -> int:
             task_runner = build_task_runner(args.task_runner, args.dask_address, args.workers)
         except (OSError, TaskRunnerError) as error:
             return _fail(error)
-        try:
-            with server.serving() if server else nullcontext(), console_progress():
-                summary = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
-        except (OutputError, OSError) as error:
-            return _fail(error)
+        # Process-pool workers are forked from a process that loads Prefect and the cleaners meanwhile.
+        with worker_server() if args.task_runner == "processes" else nullcontext():
+            try:
+                with server.serving() if server else nullcontext(), console_progress():
+                    summary = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
+            except (OutputError, OSError) as error:
+                return _fail(error)
     print(
         f"presswash: {summary['cleaned']} of {summary['documents']} documents cleaned, "
         f"{summary['quarantined']} quarantined, {sum(summary['edits'].values())} edits -> {config.out}"

@@ -4,6 +4,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from prefect import flow, task
@@ -107,16 +108,21 @@ def test_an_unknown_runner_is_refused_by_the_cli():
     assert "invalid choice: 'spark'" in run.stderr
 
 
-def test_process_workers_report_to_the_flows_embedded_server(tmp_path):
+def test_process_workers_report_to_the_flows_embedded_server(tmp_path, monkeypatch):
     # Without PREFECT_API_URL, Prefect starts an embedded server in every
     # process that needs a client, process-pool workers included: three
     # servers for a two-worker run, each costing seconds of CPU. The CLI
     # starts one (flows/server.py) and points the whole run at it.
+    mark = f"presswash-test-{os.getpid()}-{tmp_path.name}"
+    monkeypatch.setenv("PRESSWASH_TEST_RUN", mark)
     run = presswash("clean", SEEDS, "--out", tmp_path / "out", "--task-runner", "processes", "--workers", "2",
                     "--batch-size", "2", "--no-cache")
     assert run.stderr.count(STARTING) == 1, run.stderr[-3000:]
     assert "Starting temporary server" not in run.stderr, run.stderr[-3000:]
     assert same_files(tmp_path / "out", COMMITTED_CLEAN) == []
+    if sys.platform.startswith("linux"):  # where a process's environment can be read (/proc)
+        # Nothing the run started outlives it: server, worker server, workers.
+        assert processes_with(f"PRESSWASH_TEST_RUN={mark}".encode()) == []
 
 
 def test_a_worker_that_skips_teardown_still_flushes_its_output():
@@ -126,3 +132,57 @@ def test_a_worker_that_skips_teardown_still_flushes_its_output():
     buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=buffered)
     assert (run.returncode, run.stdout) == (0, "last words")
+
+
+@task
+def _where_this_task_runs() -> dict:
+    import gc
+
+    # Objects frozen before this process began: those flows.worker_preload loaded in the worker server.
+    return {"parent": os.getppid(), "cwd": os.getcwd(), "variable": os.environ.get("PRESSWASH_TEST_VARIABLE"),
+            "frozen": gc.get_freeze_count()}
+
+
+@flow
+def _one_task_where() -> dict:
+    return _where_this_task_runs.submit().result()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker server is the forkserver, "
+                    "which macOS has too but CI runs only on Linux; elsewhere processes are spawned")
+def test_process_workers_are_forked_from_the_preloaded_worker_server_in_the_flows_environment(
+        prefect_harness, tmp_path, monkeypatch):
+    from multiprocessing import forkserver
+
+    from flows.process_pool import start_worker_server
+
+    start_worker_server()  # as the CLI does, before the flow: the server keeps the environment it had then
+    monkeypatch.setenv("PRESSWASH_TEST_VARIABLE", "set after the worker server started")
+    monkeypatch.chdir(tmp_path)
+    where = _one_task_where.with_options(task_runner=build_task_runner("processes", workers=1))()
+    assert where["parent"] == forkserver._forkserver._forkserver_pid  # a fork of the server, not a new interpreter
+    assert where["frozen"] > 100_000  # Prefect and the cleaners, loaded there (a spawned worker has none)
+    assert (where["variable"], where["cwd"]) == ("set after the worker server started", str(tmp_path))
+
+
+def test_the_worker_server_is_stopped_and_reaped_when_its_block_ends():
+    from multiprocessing import forkserver
+
+    from flows.process_pool import worker_server
+
+    with worker_server():
+        pid = forkserver._forkserver._forkserver_pid
+        assert pid and Path(f"/proc/{pid}").exists()
+    assert not Path(f"/proc/{pid}").exists()  # ended and waited for: no zombie, its workers' CPU time accounted
+
+
+def processes_with(variable: bytes) -> list[str]:
+    """Command lines of the processes whose environment holds VARIABLE (NAME=value)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if variable in (proc / "environ").read_bytes().split(b"\0"):
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
