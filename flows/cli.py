@@ -15,7 +15,7 @@ import atexit
 import os
 import sys
 from collections import Counter
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 from flows.collector import loading_what_lives
@@ -23,6 +23,7 @@ from flows.runners import (  # no Prefect import: settings first
     DEFAULT_TASK_RUNNER, TASK_RUNNERS, TaskRunnerError, build_task_runner, check_task_runner,
     exit_without_teardown,
 )
+from flows.worker_server import worker_server  # loads no Prefect either
 
 # Prefect reads its settings at import: set them first. The embedded server
 # needs more than its 20 s default on a fresh PREFECT_HOME, and analytics
@@ -125,13 +126,20 @@ def _clean(args: argparse.Namespace) -> int:
     # Launched before Prefect loads here, so it boots meanwhile (and while the
     # flow's code loads); the variable is all that can be read so far.
     embedded = needs_embedded_server(args.task_runner, args.dask_address, os.environ.get("PREFECT_API_URL"))
-    with EmbeddedServer() if embedded else nullcontext() as server:
+    processes = args.task_runner == "processes"
+    with ExitStack() as run, EmbeddedServer() if embedded else nullcontext() as server:
+        # The process that process-pool workers are forked from loads Prefect and the cleaners once, on a
+        # core left idle: while the embedded server boots, once this process has loaded Prefect beside it;
+        # with no server to boot, at once, beside this process's own loading (docs/performance.md).
+        if processes and not embedded:
+            run.enter_context(worker_server())
         with loading_what_lives():  # Prefect and the flow, loaded for the life of the process
             from prefect.settings import get_current_settings
 
             from flows.clean_corpus import clean_corpus
-            from flows.process_pool import worker_server
             from flows.progress import console_progress
+        if processes and embedded:
+            run.enter_context(worker_server())
         api_url = get_current_settings().api.url
         if server and api_url:  # the active profile names a server: that one is used
             server.stop()
@@ -142,13 +150,11 @@ def _clean(args: argparse.Namespace) -> int:
             task_runner = build_task_runner(args.task_runner, args.dask_address, args.workers)
         except (OSError, TaskRunnerError) as error:
             return _fail(error)
-        # Process-pool workers are forked from a process that loads Prefect and the cleaners meanwhile.
-        with worker_server() if args.task_runner == "processes" else nullcontext():
-            try:
-                with server.serving() if server else nullcontext(), console_progress():
-                    summary = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
-            except (OutputError, OSError) as error:
-                return _fail(error)
+        try:
+            with server.serving() if server else nullcontext(), console_progress():
+                summary = clean_corpus.with_options(task_runner=task_runner)(**config.model_dump(mode="json"))
+        except (OutputError, OSError) as error:
+            return _fail(error)
     print(
         f"presswash: {summary['cleaned']} of {summary['documents']} documents cleaned, "
         f"{summary['quarantined']} quarantined, {sum(summary['edits'].values())} edits -> {config.out}"

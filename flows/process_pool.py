@@ -1,23 +1,12 @@
-"""Prefect's process pool, its workers forked from one process that has
-loaded Prefect and presswash once (`--task-runner processes`).
-
-Prefect's `ProcessPoolTaskRunner` starts each worker with multiprocessing's
-"spawn" method: a new interpreter that imports Prefect, the flow and the
-cleaners before it can run a task. That is 1.4 s of CPU per worker on this
-machine, paid by every worker, and it starts only once the flow run has
-begun, after the embedded server's boot. Here the workers come from
-multiprocessing's "forkserver" instead: one process loads all of that once
-(`flows.worker_preload`), and each worker is a fork of it, ready at once.
-`presswash clean` starts that process while the embedded server boots, when
-one core is idle, so the import is off the run's path as well
-(docs/performance.md).
+"""Prefect's process pool, its workers forked from the worker server
+(`flows.worker_server`), which has loaded Prefect and presswash once.
 
 A forked worker starts with the environment, working directory and module
 path of the process it was forked from, not the flow's: the runner hands
 each worker the flow's as they are when the pool starts (what a spawned
 worker takes), and the worker makes them its own and reads Prefect's
-settings again before anything else (`in_flow_side`). The forkserver runs
-no thread and no task: nothing of a flow run is in it to share.
+settings again before anything else (`in_flow_side`). The worker server
+runs no thread and no task: nothing of a flow run is in it to share.
 """
 
 from __future__ import annotations
@@ -25,68 +14,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import forkserver
 
 from prefect import task_runners
 from prefect.task_runners import ProcessPoolTaskRunner
 
-# What the forkserver imports before it forks the first worker.
-PRELOAD = ["flows.worker_preload", "flows.process_pool"]
-
-
-def forkserver_available() -> bool:
-    """Whether this platform has the forkserver start method (Linux and
-    macOS do; Windows has only spawn)."""
-    return "forkserver" in multiprocessing.get_all_start_methods()
-
-
-def start_worker_server() -> None:
-    """Start the process that pool workers are forked from, if it is not
-    running, and have it load PRELOAD first (by default it would load
-    nothing, and each worker all of it). Returns at once; the loading goes
-    on in that process."""
-    multiprocessing.set_forkserver_preload(PRELOAD)
-    forkserver.ensure_running()
-
-
-def stop_worker_server() -> None:
-    """Stop the worker server, if it runs, and wait for it to exit.
-
-    Waited for, it and the workers it forked are accounted to this process
-    like the workers of a spawn pool (the CPU time of `presswash clean`'s
-    process tree includes them), and none outlives the run. Python keeps
-    the server in a private singleton whose `_stop` its own tests use; where
-    a Python has none, the server ends by itself when this process does."""
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
-    if stop is not None:
-        stop()
-
-
-@contextmanager
-def worker_server() -> Iterator[None]:
-    """The worker server running within this block: started on entry (where
-    the platform has it), stopped and waited for on exit.
-
-    `presswash clean` enters it while the embedded server boots, when one
-    core is idle: Prefect and the cleaners load there, once, and no worker
-    loads them again.
-
-    >>> with worker_server():
-    ...     running = forkserver._forkserver._forkserver_pid is not None
-    >>> running, forkserver._forkserver._forkserver_pid
-    (True, None)
-    """
-    if not forkserver_available():
-        yield
-        return
-    start_worker_server()
-    try:
-        yield
-    finally:
-        stop_worker_server()
+from flows.worker_server import PRELOAD
 
 
 class _ForkserverOnly:

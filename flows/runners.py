@@ -52,8 +52,10 @@ def build_task_runner(kind: str = DEFAULT_TASK_RUNNER, dask_address: str | None 
 
         return ThreadPoolTaskRunner(max_workers=workers or THREAD_WORKERS)
     if kind == "processes":
-        from flows.process_pool import PreloadedProcessPoolTaskRunner, forkserver_available
         from prefect.task_runners import ProcessPoolTaskRunner
+
+        from flows.process_pool import PreloadedProcessPoolTaskRunner
+        from flows.worker_server import forkserver_available
 
         pool = PreloadedProcessPoolTaskRunner if forkserver_available() else ProcessPoolTaskRunner
         return pool(max_workers=workers, initializer=start_process_worker)

@@ -154,7 +154,7 @@ def test_process_workers_are_forked_from_the_preloaded_worker_server_in_the_flow
         prefect_harness, tmp_path, monkeypatch):
     from multiprocessing import forkserver
 
-    from flows.process_pool import start_worker_server
+    from flows.worker_server import start_worker_server
 
     start_worker_server()  # as the CLI does, before the flow: the server keeps the environment it had then
     monkeypatch.setenv("PRESSWASH_TEST_VARIABLE", "set after the worker server started")
@@ -168,7 +168,7 @@ def test_process_workers_are_forked_from_the_preloaded_worker_server_in_the_flow
 def test_the_worker_server_is_stopped_and_reaped_when_its_block_ends():
     from multiprocessing import forkserver
 
-    from flows.process_pool import worker_server
+    from flows.worker_server import worker_server
 
     with worker_server():
         pid = forkserver._forkserver._forkserver_pid
