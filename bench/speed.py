@@ -10,7 +10,11 @@ kept under --corpora), in one run and side by side:
   yardstick: the machine drifts);
 - `presswash clean` as users run it (a fresh process, Prefect's embedded
   server unless PREFECT_API_URL is set, all cleaners, changelog, manifest,
-  report), with `--no-cache`, for each --workers count.
+  report), with `--no-cache`, for each --workers count;
+- with a --workers count above 1, the yardstick's work in two halves, run
+  side by side: the speed-up this machine's cores give two CPU-bound
+  processes, the ceiling of any two-worker run (virtual cores that share a
+  host give less than 2x).
 
 Reported per run: wall time, CPU time of the process tree (user + system, the
 embedded server included) and its system part, CPU time over the
@@ -49,11 +53,16 @@ import sys
 from pathlib import Path
 import ftfy
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
-for path in sorted(src.glob("*.txt")):
+part, parts = (int(sys.argv[3]), int(sys.argv[4])) if len(sys.argv) > 3 else (0, 1)
+for path in sorted(src.glob("*.txt"))[part::parts]:
     (out / path.name).write_text(ftfy.fix_text(path.read_bytes().decode("utf-8", "replace")), encoding="utf-8")
 """
 
 YARDSTICK = "ftfy only"  # the yardstick's row among a round's runs
+# The yardstick's work cut in two halves run side by side: the speed-up two
+# CPU-bound processes get on this machine's cores, the ceiling of any
+# two-worker run. Virtual cores may give well under 2x (docs/performance.md).
+HALVES = "ftfy 2 halves"
 
 
 @dataclass
@@ -76,6 +85,23 @@ def run_measured(command: list[str], env: dict | None = None) -> Measured:
             log.seek(0)
             raise SystemExit(f"{' '.join(command)} failed:\n{log.read().decode(errors='replace')[-3000:]}")
     return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def run_side_by_side(commands: list[list[str]], env: dict | None = None) -> Measured:
+    """Run COMMANDS at once; the wall time until the last ends, their CPU
+    time added up and the largest peak RSS."""
+    started = time.perf_counter()
+    processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                 for command in commands]
+    usages = []
+    for process in processes:
+        _, status, usage = os.wait4(process.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(process.args)} failed")
+        usages.append(usage)
+    wall = time.perf_counter() - started
+    return Measured(wall, sum(u.ru_utime + u.ru_stime for u in usages), sum(u.ru_stime for u in usages),
+                    max(u.ru_maxrss for u in usages) / 1024)
 
 
 def _fresh(scratch: str, name: str) -> str:
@@ -137,7 +163,12 @@ def measure_round(corpus: Path, runner: str, workers: list[int], presswash: str,
     }
     after = run_measured([sys.executable, "-c", *ftfy_only, _fresh(scratch, f"ftfy-after{label}")], env)
     yardstick = Measured(*((a + b) / 2 for a, b in zip(astuple(before), astuple(after))))
-    return {YARDSTICK: yardstick, **runs}, before, after
+    measured = {YARDSTICK: yardstick, **runs}
+    if max(workers) > 1:  # what this machine's cores give side by side, measured in the same round
+        halves = _fresh(scratch, f"ftfy-halves{label}")
+        measured[HALVES] = run_side_by_side(
+            [[sys.executable, "-c", *ftfy_only, halves, str(part), "2"] for part in range(2)], env)
+    return measured, before, after
 
 
 def summary(rounds: list[dict[str, Measured]], runner: str, workers: list[int]) -> list[str]:
@@ -146,22 +177,26 @@ def summary(rounds: list[dict[str, Measured]], runner: str, workers: list[int]) 
     over one worker.
 
     >>> m = lambda wall, cpu: Measured(wall, cpu, 0.0, 0.0)
-    >>> rounds = [{"ftfy only": m(10, 10), "threads x1": m(14, 15), "threads x2": m(8, 16)},
-    ...           {"ftfy only": m(10, 10), "threads x1": m(13, 14), "threads x2": m(9, 17)}]
+    >>> rounds = [{"ftfy only": m(10, 10), "threads x1": m(14, 15), "threads x2": m(8, 16), HALVES: m(5, 10)},
+    ...           {"ftfy only": m(10, 10), "threads x1": m(13, 14), "threads x2": m(9, 17), HALVES: m(6, 11)}]
     >>> print("\\n".join(summary(rounds, "threads", [1, 2])))
     threads x1 CPU/ftfy: median 1.45, 1.40-1.50 over 2 rounds
     threads x2 CPU/ftfy: median 1.65, 1.60-1.70 over 2 rounds
     threads x2 speed-up over x1: median 1.60, 1.44-1.75 over 2 rounds
+    ftfy-only speed-up, 2 halves side by side (the ceiling): median 1.83, 1.67-2.00 over 2 rounds
     """
     def line(what: str, values: list[float]) -> str:
         return f"{what}: median {median(values):.2f}, {min(values):.2f}-{max(values):.2f} over {len(values)} rounds"
 
     lines = [line(f"{name} CPU/ftfy", [r[name].cpu / r[YARDSTICK].cpu for r in rounds])
-             for name in rounds[0] if name != YARDSTICK]
+             for name in rounds[0] if name not in (YARDSTICK, HALVES)]
     if 1 in workers:
         lines += [line(f"{runner} x{n} speed-up over x1",
                        [r[f"{runner} x1"].wall / r[f"{runner} x{n}"].wall for r in rounds])
                   for n in workers if n != 1]
+    if HALVES in rounds[0]:
+        lines.append(line("ftfy-only speed-up, 2 halves side by side (the ceiling)",
+                          [r[YARDSTICK].wall / r[HALVES].wall for r in rounds]))
     return lines
 
 

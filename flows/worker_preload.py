@@ -1,5 +1,5 @@
 """What the process pool's worker server loads once for all its workers
-(`flows.process_pool`): Prefect's task engine and runner, the flow and, with
+(`flows.worker_server`): Prefect's task engine and runner, the flow and, with
 it, every cleaner. A task is sent to a worker as a reference to
 `flows.clean_corpus`, so a worker would import all of this before its first
 task.

@@ -4,8 +4,8 @@ Prefect and presswash once (PRELOAD), so that no worker loads them again.
 
 Prefect's `ProcessPoolTaskRunner` starts each worker with multiprocessing's
 "spawn" method: a new interpreter that imports Prefect, the flow and the
-cleaners before it can run a task, 1.4 s of CPU per worker on this machine,
-after the flow run has begun. The worker server is multiprocessing's
+cleaners before it can run a task (1.4 s of CPU per worker on the
+benchmark's machine), after the flow run has begun. The worker server is multiprocessing's
 "forkserver", told to load all of that first; `presswash clean` starts it
 before it needs a worker, when a core would be idle otherwise
 (docs/performance.md). Loads nothing itself, so the command line can start
